@@ -3,24 +3,42 @@
 `exodus` is the Hydra app: one run, or a sweep with `-m`. Each run writes its
 folder atomically; a run whose folder is already complete with the same config
 is skipped, so re-running an interrupted sweep finishes only what is missing.
+Bad input stops with one line naming the field (set EXODUS_DEBUG=1 for a traceback);
+inside a sweep, a failed run is recorded in its folder (`FAILED`) and the sweep goes on.
 """
 
 from __future__ import annotations
 
 import os
 import sys
+import traceback
 from pathlib import Path
 
 import hydra
 from hydra.core.config_store import ConfigStore
 from hydra.core.hydra_config import HydraConfig
+from hydra.experimental.callback import Callback
+from hydra.types import RunMode
 from omegaconf import DictConfig
 
-from .io import is_complete, read_summary, write_run
-from .params import RunConfig
+from .io import is_complete, read_summary, write_atomic, write_run
+from .observed import DataError
+from .params import ConfigError, RunConfig, model_params, validate
 from .run import as_run_config, config_hash, simulate
 
 CONF_DIR = Path(os.environ.get("EXODUS_CONF", Path(__file__).resolve().parents[1] / "conf"))
+FAILED = "FAILED"
+INPUT_ERRORS = (ConfigError, DataError)
+
+
+def debug() -> bool:
+    return os.environ.get("EXODUS_DEBUG", "") not in ("", "0")
+
+
+def fail(message: str, code: int = 2):
+    """Stop with one readable line on stderr and a non-zero exit."""
+    print(f"exodus: error: {message}", file=sys.stderr)
+    raise SystemExit(code)
 
 
 def register_configs() -> None:
@@ -38,12 +56,20 @@ def compose(overrides: list[str] | None = None) -> DictConfig:
         return hydra_compose(config_name="config", overrides=list(overrides or []))
 
 
+def check(cfg) -> RunConfig:
+    """Convert and validate a composed config before any work."""
+    run = as_run_config(cfg)
+    validate(model_params(run))
+    return run
+
+
 def run_one(cfg: DictConfig, out_dir: Path) -> Path:
     """Simulate and write one run into `out_dir` unless it is already complete with this config."""
-    run = as_run_config(cfg)
+    run = check(cfg)
     if is_complete(out_dir) and read_summary(out_dir).get("config_hash") == config_hash(run):
         print(f"[exodus] skip (complete): {out_dir}")
         return out_dir
+    (out_dir / FAILED).unlink(missing_ok=True)
     result = simulate(run)
     write_run(result, out_dir)
     f = result.summary["figures"]
@@ -54,13 +80,37 @@ def run_one(cfg: DictConfig, out_dir: Path) -> Path:
     return out_dir
 
 
+class ValidateSweep(Callback):
+    """Check the sweep's base config once, before any job starts, so a bad value costs no work."""
+
+    def on_multirun_start(self, config: DictConfig, **kwargs) -> None:
+        try:
+            check(config)
+        except INPUT_ERRORS as exc:
+            if debug():
+                raise
+            fail(str(exc))
+
+
 register_configs()
 
 
 @hydra.main(config_path=str(CONF_DIR), config_name="config", version_base="1.3")
 def _app(cfg: DictConfig) -> None:
-    out_dir = Path(HydraConfig.get().runtime.output_dir)
-    run_one(cfg, out_dir)
+    hc = HydraConfig.get()
+    out_dir = Path(hc.runtime.output_dir)
+    sweeping = hc.mode == RunMode.MULTIRUN
+    try:
+        run_one(cfg, out_dir)
+    except Exception as exc:
+        if debug():
+            raise
+        expected = isinstance(exc, INPUT_ERRORS)
+        detail = str(exc) if expected else "".join(traceback.format_exception(exc))
+        write_atomic(out_dir / FAILED, (detail + "\n").encode())
+        if not sweeping:
+            fail(str(exc) if expected else f"{type(exc).__name__}: {exc} (details in {out_dir / FAILED})")
+        print(f"[exodus] FAILED ({type(exc).__name__}: {exc}) -> {out_dir / FAILED}", file=sys.stderr)
 
 
 def main() -> None:
@@ -68,4 +118,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

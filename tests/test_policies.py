@@ -1,0 +1,113 @@
+"""Retention levers and common random numbers."""
+
+import datetime as dt
+
+import numpy as np
+import pytest
+from scipy import stats
+
+import sim
+from sim.run import build_model
+
+SMALL = ("company.headcount=500",)
+
+NULL_LEVERS = {
+    "autonomy_charter": ("autonomy_gain=0", "reorg_protection=0", "cost_per_head_year=0"),
+    "sustainable_pace": ("burnout_slowdown=0", "throughput_cost=0"),
+    "transparent_leadership": ("shock_reduction=0", "cost_per_head_year=0"),
+    "counter_offers": ("match_prob=0",),
+    "safety_governance": ("mission_floor=0", "cost_per_head_year=0"),
+}
+
+
+@pytest.mark.parametrize("lever", sorted(NULL_LEVERS))
+def test_a_lever_set_to_change_nothing_leaves_results_identical(compose, lever):
+    settings = [f"lever.{lever}.{s}" for s in NULL_LEVERS[lever]]
+    base = sim.simulate(compose(*SMALL, "seed=2"))
+    null = sim.simulate(compose(*SMALL, "seed=2", f"policy={lever}", *settings))
+    assert base.daily.equals(null.daily)
+    assert base.departures.equals(null.departures)
+    assert null.summary["figures"]["policy_cost_total"] == 0
+
+
+def test_identical_policies_give_identical_paired_results(compose):
+    a = sim.simulate(compose(*SMALL, "seed=6", "policy=bundle_pay"))
+    b = sim.simulate(compose(*SMALL, "seed=6", "policy=bundle_pay", "policy.name=bundle_pay_copy"))
+    assert a.daily.equals(b.daily) and a.departures.equals(b.departures)
+
+
+def test_paired_interval_is_narrower_than_unpaired(compose):
+    def totals(policy):
+        return np.array(
+            [len(sim.simulate(compose(*SMALL, f"seed={s}", f"policy={policy}")).departures) for s in range(8)]
+        )
+
+    none, culture = totals("none"), totals("bundle_culture")
+    diff = culture - none
+    paired = stats.t.interval(0.9, len(diff) - 1, scale=stats.sem(diff))
+    welch_se = np.sqrt(none.var(ddof=1) / len(none) + culture.var(ddof=1) / len(culture))
+    unpaired = stats.t.interval(0.9, 2 * len(none) - 2, scale=welch_se)
+    assert np.ptp(paired) < np.ptp(unpaired), (diff, none, culture)
+
+
+BONUS = (
+    "mechanisms=none",
+    "mechanisms.vesting=true",
+    "hazard.unvested=0",
+    "hazard.base_annual=0.3",
+    "company.headcount=4000",
+    "lever.retention_bonus.target=all",
+    "lever.retention_bonus.start=2025-10-01",
+    "lever.retention_bonus.stay_days=120",
+)
+
+
+def _voluntary_between(res, lo, hi):
+    d = res.departures
+    return int(((d.cause == "voluntary") & (d.date >= lo) & (d.date < hi)).sum())
+
+
+def test_retention_bonus_holds_targets_until_payout_then_releases_them(compose):
+    start = dt.date(2025, 10, 1)
+    payout = start + dt.timedelta(days=120)
+    after = payout + dt.timedelta(days=60)
+    before_gap, after_gap = [], []
+    for seed in range(3):
+        none = sim.simulate(compose(*BONUS, f"seed={seed}"))
+        bonus = sim.simulate(compose(*BONUS, f"seed={seed}", "policy=retention_bonus"))
+        before_gap.append(_voluntary_between(bonus, start, payout) - _voluntary_between(none, start, payout))
+        after_gap.append(_voluntary_between(bonus, payout, after) - _voluntary_between(none, payout, after))
+    assert all(g < 0 for g in before_gap), before_gap
+    assert all(g > 0 for g in after_gap), after_gap
+
+
+def test_retention_bonus_cost_is_paid_to_those_still_there_at_payout(compose):
+    cfg = compose(*SMALL, "seed=1", "policy=retention_bonus")
+    model = build_model(cfg).run()
+    lever = model.levers[0]
+    wf = model.workforce
+    payout = lever.start_day + lever.cfg.stay_days
+    targets = lever.targets
+    stayed = targets[wf.left[targets] >= payout]
+    expected = lever.cfg.bonus_years_of_pay * wf.pay[stayed].sum()
+    assert lever.cost == pytest.approx(expected)
+    assert 0 < len(stayed) < len(targets)
+
+
+def test_practice_levers_cover_people_hired_after_their_start(compose):
+    model = build_model(compose(*SMALL, "seed=3", "policy=sustainable_pace")).run()
+    lever, wf = model.levers[0], model.workforce
+    hired_later = np.flatnonzero(wf.hired[: wf.n] > lever.start_day)
+    assert hired_later.size > 0
+    slow = 1 - lever.cfg.burnout_slowdown
+    assert np.allclose(wf.rise_scale[hired_later], slow)
+    assert np.allclose(wf.rise_scale[lever.targets], slow)
+
+
+def test_refresh_grants_cost_counts_only_what_vests_in_the_window(compose):
+    model = build_model(compose(*SMALL, "seed=2", "policy=refresh_grants")).run()
+    lever, wf = model.levers[0], model.workforce
+    granted = wf.refresh[lever.targets].sum()
+    assert 0 < lever.cost < granted
+    months_in_window = (model.days - lever.start_day) / sim.equations.DAYS_PER_MONTH
+    assert lever.cost <= granted * np.ceil(months_in_window) / (12 * lever.cfg.grant_years)
