@@ -19,7 +19,7 @@ from hydra.core.config_store import ConfigStore
 from hydra.core.hydra_config import HydraConfig
 from hydra.experimental.callback import Callback
 from hydra.types import RunMode
-from omegaconf import DictConfig
+from omegaconf import DictConfig, OmegaConf
 
 from .io import is_complete, read_summary, write_atomic, write_run
 from .observed import DataError
@@ -84,8 +84,11 @@ class ValidateSweep(Callback):
     """Check the sweep's base config once, before any job starts, so a bad value costs no work."""
 
     def on_multirun_start(self, config: DictConfig, **kwargs) -> None:
+        base = OmegaConf.to_container(config, resolve=False)
+        base.pop("hydra", None)
+        base["design"] = {"file": "", "row": -1}  # design rows are swept: each run checks its own
         try:
-            check(config)
+            check(OmegaConf.create(base))
         except INPUT_ERRORS as exc:
             if debug():
                 raise

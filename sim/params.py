@@ -457,6 +457,18 @@ for _cls in (
 
 
 @dataclass
+class DesignConfig:
+    """One row of a table of parameter sets (a Latin hypercube, a Sobol sample, a posterior draw).
+
+    Columns are dotted config paths (`hazard.contagion`, `firms.0.offers_per_year`);
+    a `seed` column sets the seed; columns starting with `_` (e.g. `_weight`) are ignored.
+    """
+
+    file: str = ""
+    row: int = -1
+
+
+@dataclass
 class RunConfig(ModelParams):
     """A run as the command line sees it: the model's parameters plus seed and bookkeeping.
 
@@ -467,6 +479,11 @@ class RunConfig(ModelParams):
     seed: int = 0
     study: str = "adhoc"
     lever: dict[str, LeverConfig] = field(default_factory=dict)
+    design: DesignConfig = field(default_factory=DesignConfig)
+    # free parameters (sim/freeparams.py), applied at the edge by sim.run.as_run_config (sim/posterior.py):
+    posterior_file: str = ""  # a posterior sample: a name ("xai": sim/data/posterior_xai.csv) or a CSV path
+    posterior_draw: int = -1  # k >= 0: draw k of its fixed weighted resample; -1: the posterior median
+    free: dict[str, float] = field(default_factory=dict)  # values set last, e.g. free.shock_scale=2
 
 
 def resolve_levers(levers: list, library: dict[str, LeverConfig]) -> list[LeverConfig]:
@@ -494,3 +511,37 @@ def model_params(run: RunConfig | ModelParams) -> ModelParams:
 
 
 _NESTED["RunConfig"] = RunConfig
+_NESTED["DesignConfig"] = DesignConfig
+
+
+def set_path(config, path: str, value) -> None:
+    """Set a dotted path (`firms.0.offers_per_year`) on nested dataclasses, lists and dicts, keeping types."""
+    *parents, last = path.split(".")
+    obj = config
+    try:
+        for part in parents:
+            obj = (
+                obj[int(part)] if isinstance(obj, list) else obj[part] if isinstance(obj, dict) else getattr(obj, part)
+            )
+        if isinstance(obj, list):
+            old = obj[int(last)]
+        elif isinstance(obj, dict):
+            old = obj[last]
+        else:
+            old = getattr(obj, last)
+    except (AttributeError, KeyError, IndexError, ValueError, TypeError):
+        raise ConfigError(path, value, "a path to an existing config value (e.g. hazard.contagion)") from None
+    if is_dataclass(old) or isinstance(old, (list, dict)):
+        raise ConfigError(path, value, "a path to a single value, not a group")
+    if isinstance(old, bool):
+        new = str(value).strip().lower() in ("1", "true", "yes")
+    elif isinstance(old, int):
+        new = int(round(float(value)))  # designs sample integers as reals
+    else:
+        new = type(old)(value)
+    if isinstance(obj, list):
+        obj[int(last)] = new
+    elif isinstance(obj, dict):
+        obj[last] = new
+    else:
+        setattr(obj, last, new)

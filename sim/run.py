@@ -9,8 +9,11 @@ import json
 import platform
 from collections.abc import Mapping
 
+import pandas as pd
+
+from . import posterior
 from .model import AttritionModel
-from .params import ModelParams, RunConfig, from_mapping, model_params
+from .params import ConfigError, ModelParams, RunConfig, from_mapping, model_params, set_path
 from .results import Result, collect
 
 VERSIONED = ("exodus", "mesa", "numpy", "scipy", "pandas", "hydra-core", "omegaconf")
@@ -47,7 +50,43 @@ def as_run_config(config) -> RunConfig:
         except Exception as exc:  # not an OmegaConf object either
             raise TypeError(f"cannot read a config from {type(config).__name__}") from exc
     config = {k: v for k, v in dict(config).items() if k != "hydra"}
-    return from_mapping(RunConfig, config)
+    run = apply_design_row(from_mapping(RunConfig, config))
+    return posterior.apply_to_run(run)  # posterior draw and free parameters
+
+
+def apply_design_row(run: RunConfig) -> RunConfig:
+    """Apply row `design.row` of the table `design.file` to the run.
+
+    Columns are dotted config paths, `free.NAME` for a free parameter (sim/freeparams.py),
+    or `seed`; columns starting with `_` are ignored.
+    """
+    if not run.design.file:
+        return run
+    table = read_design(run.design.file)
+    if not 0 <= run.design.row < len(table):
+        raise ConfigError("design.row", run.design.row, f"a row index in 0..{len(table) - 1} of {run.design.file}")
+    for column, value in table.iloc[run.design.row].items():
+        column = str(column)
+        if column == "seed":
+            run.seed = int(value)
+        elif column.startswith("free."):
+            run.free[column.removeprefix("free.")] = float(value)
+        elif not column.startswith("_"):
+            set_path(run, column, value)
+    return run
+
+
+def read_design(path: str) -> pd.DataFrame:
+    """A design table read as data (CSV), refused with the file and reason if unreadable."""
+    try:
+        table = pd.read_csv(path)
+    except FileNotFoundError:
+        raise ConfigError("design.file", path, "an existing CSV file of parameter sets") from None
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        raise ConfigError("design.file", path, f"a readable CSV file ({exc})") from None
+    if table.empty:
+        raise ConfigError("design.file", path, "a CSV file with at least one row")
+    return table
 
 
 def build_model(config, seed: int | None = None) -> AttritionModel:
