@@ -1,0 +1,151 @@
+"""The figures of exodus-compare: files written, envelopes and Kaplan-Meier curves against direct computations."""
+
+import datetime as dt
+import xml.etree.ElementTree as ET
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import sim
+from sim.compare import per_run, policy_table
+from sim.io import write_atomic, write_run
+from sim.observed import load_departures
+from sim.plots import _observed_cumulative, envelope, km_curves, plot_all, shock_groups
+from sim.sweep import read_sweep, tenure_rows
+
+POLICIES = ("none", "transparent_leadership")
+SEEDS = (0, 1)
+FIGURES = ("announced", "announced_by_policy", "founders", "averted", "tenure_km")
+
+
+@pytest.fixture(scope="module")
+def sweep(tmp_path_factory):
+    """A small sweep written the way the Hydra app writes it: folder per run, `.hydra/overrides.yaml`."""
+    root = tmp_path_factory.mktemp("plots") / "sweep"
+    for policy in POLICIES:
+        for seed in SEEDS:
+            overrides = [f"policy={policy}", f"seed={seed}", "company.headcount=300"]
+            folder = root / ",".join(sorted(overrides))
+            write_run(sim.simulate(sim.compose(overrides)), folder)
+            write_atomic(folder / ".hydra" / "overrides.yaml", "".join(f"- {o}\n" for o in overrides).encode())
+    return read_sweep(root, progress=False)
+
+
+def test_every_figure_is_written_as_png_and_svg(sweep, tmp_path):
+    table = policy_table(per_run(sweep.runs, sweep.daily))
+    paths = plot_all(sweep, table, "none", 0.9, tmp_path)
+    assert sorted(p.name for p in paths) == sorted(f"{f}.{e}" for f in FIGURES for e in ("png", "svg"))
+    for p in paths:
+        data = p.read_bytes()
+        if p.suffix == ".png":
+            assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 20_000
+        else:
+            root = ET.fromstring(data)
+            assert root.tag.endswith("svg")
+            # every policy is named on the figures that show policies
+            if p.stem in ("announced_by_policy", "founders", "tenure_km"):
+                assert all(policy.encode() in data for policy in POLICIES), p.name
+    assert not list(tmp_path.glob(".*.tmp"))  # atomic writes leave no temporary files
+
+
+def test_envelope_is_the_quantile_over_runs_of_cumulative_announcements(sweep):
+    d = sweep.daily[sweep.daily.arm == "none"]
+    env = envelope(d, "announced", cumulative=True)
+    for day in ("2025-10-15", "2026-02-12", "2026-08-31"):
+        counts = []
+        for run in d.run.unique():
+            deps = pd.read_csv(sweep.root / run / "departures.csv", parse_dates=["announced"])
+            counts.append(int((deps.announced <= day).sum()))
+        got = env.loc[pd.Timestamp(day)]
+        assert got.q50 == pytest.approx(np.median(counts))
+        assert got.q05 == pytest.approx(np.quantile(counts, 0.05))
+        assert got.q95 == pytest.approx(np.quantile(counts, 0.95))
+        assert got.runs == len(SEEDS)
+    since = envelope(d, "announced", cumulative=True, since="2026-02-06")
+    assert since.index.min() == pd.Timestamp("2026-02-06")
+    assert (since.q50.diff().dropna() >= 0).all()
+
+
+def test_tenure_data_accounts_for_every_person(sweep):
+    for run in sweep.runs.run:
+        t = sweep.tenure[sweep.tenure.run == run]
+        daily = pd.read_csv(sweep.root / run / "daily.csv")
+        deps = pd.read_csv(sweep.root / run / "departures.csv", parse_dates=["hired"])
+        figures = sim.io.read_summary(sweep.root / run)["figures"]
+        start = t[t.cohort == "start"]
+        hired = t[t.cohort == "hired"]
+        assert start["count"].sum() == figures["headcount_start"]
+        assert hired["count"].sum() == daily.hires.sum() == figures["hires"]
+        assert start[start.event]["count"].sum() + hired[hired.event]["count"].sum() == len(deps)
+        assert hired[hired.event]["count"].sum() == int((deps.hired >= "2025-09-01").sum())
+        # everyone still at the lab is censored at the window's end: the headcount on the last day
+        censored = start[~start.event]["count"].sum() + hired[~hired.event]["count"].sum()
+        assert censored == daily.headcount.iloc[-1]
+
+
+def test_tenure_rows_of_a_five_day_lab_by_hand():
+    """3 starting staff (A leaves on day 1); X hired on day 0 leaves on day 3; Y and Z hired on day 2 stay."""
+    daily = pd.DataFrame(
+        {
+            "date": pd.date_range("2025-09-01", periods=5).date,
+            "headcount": [4, 3, 5, 4, 4],
+            "hires": [1, 0, 2, 0, 0],
+            "departures": [0, 1, 0, 1, 0],
+        }
+    )
+    deps = pd.DataFrame({"date": ["2025-09-02", "2025-09-04"], "hired": ["2024-01-01", "2025-09-01"]})
+    got = tenure_rows(daily, deps, dt.date(2025, 9, 1))
+    want = [("hired", 3, False, 2), ("hired", 3, True, 1), ("start", 1, True, 1), ("start", 5, False, 2)]
+    assert list(got.itertuples(index=False, name=None)) == want
+
+
+def test_kaplan_meier_of_starting_staff_is_the_share_remaining(sweep):
+    """No starting staff are censored before the window ends, so KM equals the plain share still there."""
+    fits = km_curves(sweep.tenure, "start")
+    runs = sweep.runs[sweep.runs.arm == "none"].run
+    n0, left_by = 0, np.zeros(400)
+    for run in runs:
+        deps = pd.read_csv(sweep.root / run / "departures.csv", parse_dates=["date", "hired"])
+        n0 += sim.io.read_summary(sweep.root / run)["figures"]["headcount_start"]
+        old = deps[deps.hired < "2025-09-01"]
+        np.add.at(left_by, (old.date - pd.Timestamp("2025-09-01")).dt.days.to_numpy(), 1)
+    share = 1 - np.cumsum(left_by) / n0
+    sf = fits["none"]
+    for day in (5, 11, 60, 160, 364):
+        assert float(sf.survival_function_at_times(day).iloc[0]) == pytest.approx(share[day])
+
+
+def test_kaplan_meier_of_hires_matches_a_product_limit_by_hand(sweep):
+    t = sweep.tenure[(sweep.tenure.cohort == "hired") & (sweep.tenure.arm == "transparent_leadership")]
+    surv, s = {}, 1.0
+    for time in sorted(t.duration.unique()):
+        at_risk = t.loc[t.duration >= time, "count"].sum()
+        events = t.loc[(t.duration == time) & t.event, "count"].sum()
+        s *= 1 - events / at_risk
+        surv[time] = s
+    kmf = km_curves(sweep.tenure, "hired")["transparent_leadership"]
+    for time in list(surv)[:: max(1, len(surv) // 12)]:
+        assert float(kmf.survival_function_at_times(time).iloc[0]) == pytest.approx(surv[time])
+
+
+def test_observed_line_counts_the_eleven_announcements_from_its_anchor():
+    dep = load_departures()
+    first, last = dep.announced.min(), dep.announced.max()
+    s = _observed_cumulative(first, last, anchor=20.0)
+    assert s.iloc[0] == 20.0 and s.index[0] == pd.Timestamp(first - dt.timedelta(days=1))
+    assert s.iloc[-1] == 20.0 + len(dep) and s.index[-1] == pd.Timestamp(last)
+    on_10_feb = (dep.announced == dt.date(2026, 2, 10)).sum()
+    assert s.loc[pd.Timestamp("2026-02-10")] - s.loc[pd.Timestamp("2026-02-09")] == on_10_feb
+
+
+def test_shocks_close_in_time_share_a_letter_and_outside_ones_are_left_out():
+    shocks = [
+        {"name": "a", "type": "layoff", "date": "2025-08-01"},
+        {"name": "b", "type": "layoff", "date": "2025-09-12"},
+        {"name": "c", "type": "acquisition", "date": "2026-02-02"},
+        {"name": "d", "type": "controversy", "date": "2026-02-04"},
+        {"name": "e", "type": "reorganisation", "date": "2026-02-10"},
+    ]
+    groups = shock_groups(shocks, dt.date(2025, 9, 1), dt.date(2026, 8, 31))
+    assert [(letter, [s["name"] for s in g]) for letter, g in groups] == [("A", ["b"]), ("B", ["c", "d"]), ("C", ["e"])]
