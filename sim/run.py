@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import importlib.metadata as md
 import json
 import platform
 from collections.abc import Mapping
+from pathlib import Path
 
 import pandas as pd
 
@@ -29,10 +31,24 @@ def package_versions() -> dict[str, str]:
     return out
 
 
+SIMULATING_MODULES = ("agents", "equations", "model", "params", "policies", "results", "run", "shocks", "workforce")
+
+
+@functools.cache
+def code_fingerprint() -> str:
+    """A hash of the modules that decide a run's output, so a resumed sweep reruns after a model change."""
+    package = Path(__file__).parent
+    digest = hashlib.sha256()
+    for name in SIMULATING_MODULES:
+        digest.update((package / f"{name}.py").read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def config_hash(run: RunConfig, seed: int | None = None) -> str:
-    """A fingerprint of the resolved config and seed: a finished run with the same one need not run again."""
+    """Fingerprint of the resolved config, seed and model code: a finished run with the same one is skipped."""
     resolved = dataclasses.asdict(run)
     resolved["seed"] = run.seed if seed is None else seed
+    resolved["_code"] = code_fingerprint()
     return hashlib.sha256(json.dumps(resolved, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
 
