@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 $(STAMP): pyproject.toml
 	@$(PY) -c 'import sys; v = sys.version_info; sys.exit(0 if v >= (3, 12) else f"exodus needs Python >= 3.12 but $(PY) is {v.major}.{v.minor}: install 3.12 (pyenv reads .python-version) or run make PY=python3.12")'
 	$(PY) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[dev]'
+	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[dev,dashboard]'
 	@rm -f $(VENV)/.installed-* && touch $@
 
 run: $(STAMP)

@@ -1,0 +1,350 @@
+"""The dashboard: its model against the plain model, and the app end to end in headless Chromium.
+
+The browser test starts the server as `exodus-dashboard` does, on a free 127.0.0.1 port, loads
+the page, steps the model, changes the policy and its start, resets and steps again, and checks
+the numbers shown against the model run directly (sim.compose + build_model), that the plots
+change, and that the page fetched nothing from outside this machine.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlparse
+
+import numpy as np
+import pytest
+
+import sim
+from sim.dashboard import state
+from sim.dashboard.plots import shock_groups
+from sim.results import daily_table
+from sim.run import build_model
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = Path(os.environ.get("EXODUS_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def direct_run(overrides: list[str], days: int):
+    """The plain model from the same overrides, stepped `days` days: the reference for the dashboard."""
+    model = build_model(sim.compose(overrides))
+    for _ in range(days):
+        model.step()
+    return model, daily_table(model).iloc[:days]
+
+
+# --------------------------------------------------------------------------- the dashboard's model
+
+
+def test_controls_build_the_same_run_as_the_cli_overrides():
+    """Non-default controls give the run of the equivalent overrides, written here by hand."""
+    model = state.DashboardModel(
+        policy="retention_bonus",
+        policy_start="2025-09-01",
+        headcount=400,
+        seed=3,
+        hazard_contagion=6.0,
+        bonus_quit_cut=0.3,
+    )
+    for _ in range(60):
+        model.step()
+    _, expected = direct_run(
+        [
+            "policy=retention_bonus",
+            "seed=3",
+            "company.headcount=400",
+            "hazard.contagion=6",
+            "lever.retention_bonus.start=2025-09-01",
+            "lever.retention_bonus.quit_cut=0.3",
+        ],
+        60,
+    )
+    got = model.series()
+    assert len(got) == 60
+    np.testing.assert_array_equal(got.drop(columns="date").to_numpy(), expected.drop(columns="date").to_numpy())
+    assert model.levers and model.levers[0].cfg.quit_cut == 0.3 and model.levers[0].start_day == 0
+
+
+def test_default_controls_sit_on_their_slider_grids_and_give_the_default_run():
+    """A slider snaps its value to min + k*step: a default off the grid would silently change the run."""
+    controls = state.controls()
+    for name, c in controls.items():
+        if c["type"].startswith("Slider"):
+            k = (c["value"] - c["min"]) / c["step"]
+            assert abs(k - round(k)) < 1e-6 and c["min"] <= c["value"] <= c["max"], name
+    model = state.DashboardModel(**{name: c["value"] for name, c in controls.items()})
+    assert model.overrides == ["policy=none", "seed=0"]
+
+
+def test_shocks_off_removes_the_dated_events():
+    with_shocks = state.DashboardModel(headcount=300)
+    without = state.DashboardModel(headcount=300, shocks=False)
+    assert with_shocks.p.shocks and not without.p.shocks
+    assert "events=none" in without.overrides
+
+
+def test_the_window_ends_cleanly_and_books_the_costs_of_a_full_run():
+    """Stepping past the last day stops the model; the figures then equal those of `simulate`."""
+    overrides = ["policy=bundle_pay", "seed=1", "company.headcount=250"]
+    model = state.DashboardModel(policy="bundle_pay", seed=1, headcount=250)
+    while model.running:
+        model.step()
+    model.step()  # Mesa's Step may ask for days past the end
+    assert model.days_run == model.days and not model.running
+    result = sim.simulate(sim.compose(overrides))
+    np.testing.assert_array_equal(
+        model.series().drop(columns="date").to_numpy(), result.daily.drop(columns="date").to_numpy()
+    )
+    figures = state.key_figures(model)
+    assert figures["departures"] == len(result.departures[result.departures.date >= model.start])
+    assert math.isclose(figures["policy_cost"], result.summary["figures"]["policy_cost_total"], rel_tol=1e-12)
+
+
+def test_team_view_adds_up_to_the_lab():
+    model = state.DashboardModel(headcount=500, seed=2)
+    for _ in range(200):
+        model.step()
+    teams = state.team_state(model)
+    daily = model.series()
+    chose = daily[["departures_voluntary", "departures_poached", "departures_spinout"]].to_numpy().sum()
+    assert teams.chose_to_leave.sum() == chose
+    assert teams.headcount.sum() == daily.headcount.iloc[-1]
+    assert ((teams.left_share >= 0) & (teams.left_share <= 1)).all()
+    active = model.workforce.active[: model.workforce.n]
+    assert np.isclose(
+        np.nansum(teams.mean_burnout * teams.headcount), model.workforce.burnout[: model.workforce.n][active].sum()
+    )
+
+
+def test_shock_groups_gather_nearby_dates():
+    import datetime as dt
+
+    d = dt.date
+    groups = shock_groups(
+        {d(2025, 9, 12): ["a"], d(2026, 2, 2): ["b", "c"], d(2026, 2, 10): ["d"], d(2026, 3, 1): ["e"]}
+    )
+    assert [g[0] for g in groups] == ["A", "B", "C"]
+    assert groups[1][2] == "2026-02-02 b, c; 2026-02-10 d"
+
+
+# --------------------------------------------------------------------------- the app in a browser
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def server(tmp_path):
+    """The dashboard served by `exodus-dashboard`'s command on a free local port; always stopped after."""
+    pytest.importorskip("solara", reason="the dashboard extra is not installed: pip install -e '.[dashboard]'")
+    pytest.importorskip("playwright.sync_api", reason="playwright (dashboard extra) is not installed")
+    if not CHROMIUM.exists():
+        pytest.skip(f"no browser at {CHROMIUM}: apt-get install chromium chromium-driver (or set EXODUS_CHROMIUM)")
+    from sim.dashboard import cli
+
+    port = _free_port()
+    log = tmp_path / "server.log"
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(
+            cli.server_command("127.0.0.1", port),
+            env=cli.server_env({**os.environ, **NO_INTERNET}),
+            cwd=tmp_path,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"the dashboard server exited ({proc.returncode}):\n{log.read_text()[-3000:]}")
+            try:
+                with urllib.request.urlopen(url, timeout=5) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"the dashboard server did not answer within 90 s:\n{log.read_text()[-3000:]}")
+            time.sleep(0.5)
+        yield url, log
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait(timeout=15)
+
+
+# the server's outbound HTTP(S) (requests honours these) goes to a closed local port, as if offline
+NO_INTERNET = {
+    "HTTP_PROXY": "http://127.0.0.1:9",
+    "HTTPS_PROXY": "http://127.0.0.1:9",
+    "NO_PROXY": "127.0.0.1,localhost",
+}
+NO_INTERNET |= {k.lower(): v for k, v in NO_INTERNET.items()}
+
+FIGURES_JS = "els => Object.fromEntries(els.map(e => [e.dataset.key, e.textContent]))"
+
+
+def _expected(model, daily) -> dict[str, str]:
+    """The key figures as the page formats them, from a directly run model."""
+    return {
+        "days": str(len(daily)),
+        "date": daily.date.iloc[-1].isoformat(),
+        "headcount": str(int(daily.headcount.iloc[-1])),
+        "departures": str(int(daily.departures.sum())),
+        "departures_voluntary": str(int(daily.departures_voluntary.sum())),
+        "departures_forced": str(int(daily.departures_forced.sum())),
+        "announced": str(int(daily.announced.sum())),
+        "founders_remaining": str(int(daily.founders_remaining.iloc[-1])),
+        "mean_burnout": f"{daily.mean_burnout.iloc[-1]:.4f}",
+        "mean_autonomy": f"{daily.mean_autonomy.iloc[-1]:.4f}",
+        "policy_cost": f"{sum(lv.cost for lv in model.levers) / 1e6:,.2f}",
+    }
+
+
+def test_dashboard_in_headless_chromium(server, tmp_path):
+    from playwright import sync_api  # the server fixture skipped the test if it is missing
+
+    url, log = server
+    window_start = str(sim.compose([]).window.start)
+    paced_overrides = ["policy=sustainable_pace", "seed=0", f"lever.sustainable_pace.start={window_start}"]
+    outside, errors = [], []
+
+    with sync_api.sync_playwright() as pw:
+        context = pw.chromium.launch_persistent_context(
+            str(tmp_path / "profile"),
+            executable_path=str(CHROMIUM),
+            args=CHROMIUM_ARGS,
+            viewport={"width": 1600, "height": 1400},
+        )
+        try:
+            page = context.new_page()
+            page.set_default_timeout(60_000)
+
+            def on_request(request) -> None:
+                if not request.url.startswith(("blob:", "data:")) and urlparse(request.url).hostname != "127.0.0.1":
+                    outside.append(request.url)
+
+            page.on("request", on_request)
+            page.on("response", lambda r: errors.append((r.status, r.url)) if r.status >= 400 else None)
+
+            def figures() -> dict[str, str]:
+                return page.eval_on_selector_all("#exodus-figures td[data-key]", FIGURES_JS)
+
+            def wait_for(key: str, value: str) -> None:
+                page.wait_for_function(
+                    "([k, v]) => { const e = document.querySelector(`#exodus-figures td[data-key=${k}]`);"
+                    " return e !== null && e.textContent === v; }",
+                    arg=[key, value],
+                )
+
+            def plots() -> tuple[bytes, bytes]:
+                return (
+                    page.locator(".exodus-timeline img").screenshot(),
+                    page.locator(".exodus-teams img").screenshot(),
+                )
+
+            def settled_plots() -> tuple[bytes, bytes]:
+                """The plots once redrawn: two looks 0.3 s apart agree (an image may arrive after the table)."""
+                last = plots()
+                for _ in range(50):
+                    page.wait_for_timeout(300)
+                    now = plots()
+                    if now == last:
+                        return now
+                    last = now
+                raise AssertionError("the plots kept changing")
+
+            def step() -> int:
+                """Press Step; wait for the days shown to change and return them."""
+                days = figures()["days"]
+                page.get_by_role("button", name="Step").click()
+                page.wait_for_function(
+                    "d => document.querySelector('#exodus-figures td[data-key=days]').textContent !== d", arg=days
+                )
+                return int(figures()["days"])
+
+            def choose(label: str, option: str) -> None:
+                page.get_by_label(label, exact=True).click(force=True)
+                page.locator(".menuable__content__active .v-list-item", has_text=option).click()
+
+            page.goto(url)
+            wait_for("days", "0")
+            assert figures()["policy"] == "none"
+            before = settled_plots()
+
+            assert step() == 7  # one press: the render interval, 7 days
+            base = figures()
+            model, daily = direct_run(["policy=none", "seed=0"], 7)
+            assert {k: base[k] for k in _expected(model, daily)} == _expected(model, daily)
+            stepped = settled_plots()
+            assert stepped[0] != before[0] and stepped[1] != before[1], "the plots did not change after a step"
+
+            choose("Policy", "sustainable_pace")
+            choose("Policy start", window_start)
+            page.get_by_role("button", name="Reset").click()
+            wait_for("policy", "sustainable_pace")
+            wait_for("days", "0")
+            shown = page.locator("#exodus-overrides").text_content().replace("\\", " ").split()
+            assert shown[0] == "exodus" and sorted(shown[1:]) == sorted(paced_overrides)
+            assert step() == 7
+            paced = figures()
+            model, daily = direct_run(paced_overrides, 7)
+            assert {k: paced[k] for k in _expected(model, daily)} == _expected(model, daily)
+            # common random numbers: a week in, the paced lab differs from the baseline by lower burnout and a cost
+            assert float(paced["mean_burnout"]) < float(base["mean_burnout"])
+            assert float(paced["policy_cost"]) > 0 == float(base["policy_cost"])
+            assert settled_plots()[0] != stepped[0], "the timeline did not change with the policy"
+
+            # through the February 2026 wave for the screenshot: the largest render interval, two presses
+            page.locator(".v-input", has_text="Render Interval").get_by_role("slider").press("End")
+            first = step()
+            days = step()
+            assert days - first == first - 7 > 50 and days < 365
+            late = figures()
+            model, daily = direct_run(paced_overrides, days)
+            assert {k: late[k] for k in _expected(model, daily)} == _expected(model, daily)
+            settled_plots()
+            page.locator(".exodus-timeline").scroll_into_view_if_needed()
+            shot = page.screenshot(full_page=True)
+        finally:
+            context.close()
+
+    assert outside == [], f"the page fetched from outside this machine: {outside[:5]}"
+    assert errors == [], f"failed requests: {errors[:5]}"
+    server_log = log.read_text()
+    assert "Could not load URL" not in server_log, "the server tried to fetch assets from a CDN"
+    assert "Traceback" not in server_log, server_log[-3000:]
+    out = ROOT / "results" / "dashboard.png"
+    out.parent.mkdir(exist_ok=True)
+    out.write_bytes(shot)
+    reference = ROOT / "results" / "reference" / "dashboard.png"
+    if os.environ.get("EXODUS_UPDATE_REFERENCE") or not reference.exists():
+        reference.parent.mkdir(exist_ok=True)
+        shutil.copyfile(out, reference)
