@@ -41,20 +41,20 @@ class Employee(Agent):
 
 
 class Firm(Agent):
-    """A rival lab making offers: a yearly offer rate spread over roles by `role_prob`."""
+    """A rival lab making offers: `role_rate` is its daily offer hazard for one person of each role."""
 
-    def __init__(self, model, name: str, role_prob: np.ndarray, offer_multiple: float, culture: float):
+    def __init__(self, model, name: str, role_rate: np.ndarray, offer_multiple: float, culture: float):
         super().__init__(model)
         self.name = name
-        self.role_prob = role_prob  # daily offer probability per person, by role
+        self.role_rate = role_rate
         self.offer_multiple = offer_multiple
         self.culture = culture
         self.offers_made = 0
         self.offers_accepted = 0
 
-    def offer_probs(self, n: int) -> np.ndarray:
-        """Today's offer probability for slots [0, n)."""
-        return self.role_prob[self.model.workforce.role[:n]]
+    def offer_rate(self, role: int) -> float:
+        """Daily offer hazard for a person of this role (whom the firm courts)."""
+        return float(self.role_rate[role])
 
 
 class Spinout(Firm):
@@ -66,7 +66,7 @@ class Spinout(Firm):
         name,
         founder: int,
         targets: np.ndarray,
-        daily_prob,
+        rate: float,
         offer_multiple,
         culture,
         recruits: int,
@@ -74,17 +74,15 @@ class Spinout(Firm):
     ):
         super().__init__(model, name, np.zeros(len(ROLES)), offer_multiple, culture)
         self.founder = founder  # slot of the leaver who founded it
-        self.targets = targets  # slots it courts
-        self.daily_prob = daily_prob
+        self.targets = targets  # slots it courts (sorted)
+        self.rate = rate  # daily offer hazard for each target while recruiting
         self.recruits_left = recruits
         self.until = until
+        self.courting = True  # in the model's list of spin-outs making offers today
 
     @property
     def recruiting(self) -> bool:
         return self.recruits_left > 0 and self.model.day < self.until
 
-    def offer_probs(self, n: int) -> np.ndarray:
-        p = np.zeros(n)
-        if self.recruiting:
-            p[self.targets] = self.daily_prob
-        return p
+    def offer_rate(self, role: int) -> float:
+        return self.rate

@@ -43,20 +43,50 @@ def vested_fraction(days_since_grant, years, cliff_months):
     return np.where(months < cliff_months, 0.0, np.minimum(months / total, 1.0))
 
 
+def unvested_equity(grant, refresh, bonus, vested):
+    """Dollars still held back: grants not yet vested plus any retention bonus pending."""
+    return grant + refresh + bonus - vested
+
+
+def team_gap(active, target):
+    """Share of a team's posts unfilled, in [0, 1]."""
+    return np.clip(1.0 - active / np.maximum(target, 1), 0.0, 1.0)
+
+
+def contagion_share(left, ties):
+    """Share of a person's ties (teammates and cross-team ties) who chose to leave in the window."""
+    return left / np.maximum(ties, 1)
+
+
 def linear_predictor(b, a, a0, m, contagion, wealth_years, unvested_years, w):
     """bb*b + ba*(a0-a) + bm*(1-m) + bc*contagion + bw*ln(1+wealth) - bu*ln(1+unvested).
 
     Wealth and unvested equity enter in years of pay, log-transformed so that
     a founder's large grant holds strongly but not infinitely.
     """
+    return linear_predictor_logged(b, a, a0, m, contagion, np.log1p(wealth_years), np.log1p(unvested_years), w)
+
+
+def linear_predictor_logged(b, a, a0, m, contagion, log_wealth, log_unvested, w):
+    """`linear_predictor` given ln(1+wealth) and ln(1+unvested): the model keeps these slow-moving logs."""
     return (
         w.burnout * b
         + w.autonomy * (a0 - a)
         + w.mission * (1.0 - m)
         + w.contagion * contagion
-        + w.wealth * np.log1p(wealth_years)
-        - w.unvested * np.log1p(unvested_years)
+        + w.wealth * log_wealth
+        - w.unvested * log_unvested
     )
+
+
+def window_factor(day, until, factor):
+    """A hazard factor that holds until a day (acquired firm, layoff survivors, bonus pending), else 1."""
+    return np.where(day < until, factor, 1.0)
+
+
+def shock_factor(excess, damping):
+    """Hazard factor of the shocks' decaying excess, damped for some people (transparent leadership)."""
+    return 1.0 + excess * (1.0 - damping)
 
 
 def hazard(h0, eta, multiplier):
@@ -67,6 +97,11 @@ def hazard(h0, eta, multiplier):
 def event_probability(h):
     """Probability of at least one event in a day at hazard h."""
     return -np.expm1(-h)
+
+
+def daily_hazard(p):
+    """Hazard whose one-day event probability is p (the inverse of `event_probability`)."""
+    return -np.log1p(-p)
 
 
 def shock_excess(days_since, amp, tau):

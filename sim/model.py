@@ -3,20 +3,27 @@
 Employees are Mesa agents whose numbers live in arrays (`Workforce`), updated in
 bulk each day; departures, hires, firms and shocks are per-agent discrete events.
 
-Random numbers: three generators spawned from `model.rng` (daily, hires, events).
-The daily stream draws a fixed (slots x 5) block every day, so under common random
-numbers person i sees the same uniforms whatever another policy did to others.
+Random numbers keep common random numbers across policies: a person's draws never
+depend on what happened to others. Each person draws at hire an Exp(1) key for each
+recurring event (quitting, the next offer, posting early during a burst) and a clock
+adds up the event's daily hazard; the event happens on the first day the clock passes
+the key. That has the law of a daily draw with probability 1 - exp(-h), spends no
+random number per day, and a policy that lowers someone's hazard only delays their
+exit. An offer's own draws (firm, counter-offer, acceptance, next key) come from a
+counter-based generator indexed by (person, day). Hires draw from their own stream.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 from functools import partial
 
 import mesa
 import numpy as np
 
 from . import equations as eq
+from . import kernel
 from . import shocks as shock_rules
 from .agents import Employee, Firm, Spinout
 from .params import ROLES, UNITS, ModelParams, parse_date, validate
@@ -30,7 +37,11 @@ ROLE_UNIT = np.array(
     [UNITS.index(u) for u in ("research", "research", "research", "engineering", "product", "operations")]
 )
 SENIORITY = np.array([1.0, 0.8, 0.5, 0.4, 0.4, 0.1])  # assumption: co-founder .. operations
-U_QUIT, U_OFFER, U_ACCEPT, U_COUNTER, U_ANNOUNCE = range(5)
+# per-person draws made at hire, in this column order
+HIRE_KEYS = ("safety", "high_performer", "forced", "announce", "delay", "spinout", "group", "quit", "offer", "burst")
+K = {name: i for i, name in enumerate(HIRE_KEYS)}
+# an offer's four draws
+O_FIRM, O_COUNTER, O_ACCEPT, O_NEXT = range(4)
 
 DAILY_COLUMNS = (
     "headcount",
@@ -47,6 +58,7 @@ DAILY_COLUMNS = (
     "offers_accepted",
     "offers_countered",
 )
+COL = {name: i for i, name in enumerate(DAILY_COLUMNS)}
 
 
 def _role_vector(table: dict[str, float]) -> np.ndarray:
@@ -61,11 +73,74 @@ def _apportion(total: int, shares: np.ndarray) -> np.ndarray:
     return out
 
 
-class AttritionModel(mesa.Model):
-    """The lab over a calendar window; `run()` steps it day by day to the window's end."""
+def exponential_key(u):
+    """An Exp(1) key from a uniform (inverse transform)."""
+    return -np.log1p(-u)
 
-    def __init__(self, params: ModelParams, seed: int = 0):
+
+class OfferDraws:
+    """Counter-based uniforms for offers: the four draws of (person, day) depend on nothing else."""
+
+    def __init__(self, rng: np.random.Generator):
+        self._bits = np.random.Philox(key=rng.integers(0, 2**64, size=2, dtype=np.uint64))
+        self._gen = np.random.Generator(self._bits)
+        self._state = self._bits.state
+
+    def __call__(self, slot: int, day: int) -> np.ndarray:
+        self._state["state"]["counter"][:] = (0, 0, slot, day)
+        self._state["buffer_pos"] = 4  # empty buffer: the next draw starts at this counter
+        self._bits.state = self._state
+        return self._gen.random(4)
+
+
+class Log1pCache:
+    """log1p of a slowly changing per-slot array, recomputed only where the input changed."""
+
+    def __init__(self):
+        self.x = np.zeros(0)
+        self.y = np.zeros(0)
+
+    def reserve(self, n: int) -> tuple[np.ndarray, np.ndarray]:
+        """Room for n slots; return the (inputs, logs) arrays."""
+        if self.x.size < n:
+            grow = max(n, 2 * self.x.size) - self.x.size
+            self.x = np.concatenate([self.x, np.full(grow, np.nan)])  # NaN differs from every input
+            self.y = np.concatenate([self.y, np.zeros(grow)])
+        return self.x, self.y
+
+    def __call__(self, x: np.ndarray) -> np.ndarray:
+        n = x.size
+        self.reserve(n)
+        changed = np.flatnonzero(x != self.x[:n])
+        if changed.size:
+            self.x[changed] = x[changed]
+            self.y[changed] = np.log1p(x[changed])
+        return self.y[:n]
+
+
+ENGINES = ("auto", "numpy", "numba")
+
+
+class AttritionModel(mesa.Model):
+    """The lab over a calendar window; `run()` steps it day by day to the window's end.
+
+    `engine` runs the dense part of the day with numpy or with the compiled loop of
+    `sim.kernel` (extra `fast`); both give the same results. "auto" (default, or the
+    environment variable EXODUS_ENGINE) takes numba when it is installed.
+    """
+
+    @staticmethod
+    def available_engines() -> tuple[str, ...]:
+        return ("numpy", "numba") if kernel.available() else ("numpy",)
+
+    def __init__(self, params: ModelParams, seed: int = 0, engine: str | None = None):
         super().__init__(rng=seed)
+        engine = engine or os.environ.get("EXODUS_ENGINE", "auto")
+        if engine not in ENGINES:
+            raise ValueError(f"engine={engine!r} is not allowed: one of {', '.join(ENGINES)}")
+        if engine == "numba" and not kernel.available():
+            raise ValueError("engine='numba' needs numba: pip install 'exodus[fast]'")
+        self.engine = self.available_engines()[-1] if engine == "auto" else engine
         self.p = p = validate(params)
         self.seed = seed
         self.mech = p.mechanisms
@@ -73,12 +148,16 @@ class AttritionModel(mesa.Model):
         self.end = parse_date(p.window.end, "window.end")
         self.days = (self.end - self.start).days + 1
         self.day = 0
-        self._daily, self._hire_rng, self._event_rng = self.rng.spawn(3)
+        offer_rng, self._hire_rng, self._event_rng = self.rng.spawn(3)
+        self._offer_draws = OfferDraws(offer_rng)
 
         self.h0 = float(eq.annual_to_daily(p.hazard.base_annual))
         self.shock_excess = np.zeros(self.days)
         self.refresh_schedule = (4.0, 0)
         self._cliff_day, self._final_day = self.milestone_days(0, p.vesting.years, p.vesting.cliff_months)
+        self._vest_tables: dict[tuple, np.ndarray] = {}
+        self._log_wealth = Log1pCache()
+        self._log_unvested = Log1pCache()
 
         # role tables as vectors indexed by role code
         self.pay_by_role = _role_vector(p.company.pay)
@@ -98,10 +177,17 @@ class AttritionModel(mesa.Model):
         self._ring = np.zeros((W + 1, self.n_teams), dtype=np.int64)
         self._team_recent = np.zeros(self.n_teams, dtype=np.int64)
 
-        self.firms: list[Firm] = []
+        self.firms: list[Firm] = []  # rivals first, then spin-outs in founding order
+        self.rivals: list[Firm] = []
+        self.rival_rate_by_role = np.zeros(len(ROLES))  # daily offer hazard from all rivals, by role
         if self.mech.poaching:
             self._build_firms()
+        self._recruiting: list[Spinout] = []  # spin-outs making offers today
+        self._courting: dict[int, list[Spinout]] = {}  # slot -> spin-outs that court it, in founding order
+        self.spinout_rate = float(eq.daily_hazard(p.spinout.offers_per_day))  # offer hazard for each target
         self.spinouts_founded = 0
+        self._waiting = np.zeros(0, dtype=np.int64)  # leavers whose announcement is still to come
+        self._new_waiting: list[int] = []
 
         self._scheduled = []  # Mesa holds event callbacks weakly; keep them alive here
         self.levers = []
@@ -159,6 +245,7 @@ class AttritionModel(mesa.Model):
         self.team_target = np.zeros((self.n_teams, len(ROLES)), dtype=np.int64)
         np.add.at(self.team_target, (team, roles), 1)
         self.team_target[:, FOUNDER] = 0  # founders are not replaced
+        self.team_posts = self.team_target.sum(1)  # posts to fill per team
         self.team_role_active = np.zeros_like(self.team_target)
         self.team_active = np.zeros(self.n_teams, dtype=np.int64)
 
@@ -196,24 +283,30 @@ class AttritionModel(mesa.Model):
             wf.burnout[sl] = eq.burnout_equilibrium(wf.load[sl], d.burnout_rise, d.burnout_recovery)
         else:
             wf.burnout[sl] = d.initial_burnout
-        keys = rng.random((count, 7))
-        wf.safety[sl] = keys[:, 0] < self.safety_by_role[roles]
-        wf.high_performer[sl] = keys[:, 1] < self.p.company.high_performer_share
-        wf.key_forced[sl] = keys[:, 2]
-        wf.key_announce[sl] = keys[:, 3]
-        wf.key_delay[sl] = -np.log1p(-keys[:, 4])  # Exp(1)
-        wf.key_spinout[sl] = keys[:, 5]
-        wf.key_group[sl] = keys[:, 6]
-        k = wf.n_ties
-        if k:
+        keys = rng.random((count, len(HIRE_KEYS) + wf.n_ties))
+        wf.safety[sl] = keys[:, K["safety"]] < self.safety_by_role[roles]
+        wf.high_performer[sl] = keys[:, K["high_performer"]] < self.p.company.high_performer_share
+        wf.key_forced[sl] = keys[:, K["forced"]]
+        wf.key_announce[sl] = keys[:, K["announce"]]
+        wf.key_spinout[sl] = keys[:, K["spinout"]]
+        wf.key_group[sl] = keys[:, K["group"]]
+        exp_keys = exponential_key(keys[:, [K["delay"], K["quit"], K["offer"], K["burst"]]])
+        wf.key_delay[sl], wf.quit_key[sl], wf.offer_key[sl], wf.burst_key[sl] = exp_keys.T
+        if wf.n_ties:
+            # ties: uniform over the others present (new hires included), by skipping one's own place in the pool
             pool = np.flatnonzero(wf.active[: wf.n]) if not initial else slots
-            pick = rng.integers(0, max(pool.size - 1, 1), size=(count, k))
-            own = np.searchsorted(pool, slots)  # skip self by shifting picks at or past it
-            pick = pick + (pick >= own[:, None])
+            pick = (keys[:, len(HIRE_KEYS) :] * max(pool.size - 1, 1)).astype(np.int64)
+            own = np.searchsorted(pool, slots)
+            pick += pick >= own[:, None]
             wf.ties[sl] = pool[np.minimum(pick, pool.size - 1)]
-        np.add.at(self.team_role_active, (teams, roles), 1)
-        np.add.at(self.team_active, teams, 1)
-        self.employees.extend(Employee(self, int(s)) for s in slots)
+        if count > 16:
+            np.add.at(self.team_role_active, (teams, roles), 1)
+            np.add.at(self.team_active, teams, 1)
+        else:  # a day's few hires: plain loops beat np.add.at's overhead
+            for team, role in zip(teams.tolist(), roles.tolist(), strict=True):
+                self.team_role_active[team, role] += 1
+                self.team_active[team] += 1
+        self.employees.extend(Employee(self, s) for s in range(sl.start, sl.stop))
         for lever in getattr(self, "levers", ()):
             lever.on_hire(self, slots)
         return slots
@@ -226,7 +319,10 @@ class AttritionModel(mesa.Model):
             w = _role_vector(f.role_weights)
             norm = float((w * per_role).sum())
             prob = f.offers_per_year / 365.0 * w / norm if norm > 0 else np.zeros(len(ROLES))
-            self.firms.append(Firm(self, f.name, prob, f.offer_multiple, f.culture))
+            firm = Firm(self, f.name, eq.daily_hazard(prob), f.offer_multiple, f.culture)
+            self.firms.append(firm)
+            self.rivals.append(firm)
+            self.rival_rate_by_role = self.rival_rate_by_role + firm.role_rate
 
     # ------------------------------------------------------------------ state queries
 
@@ -242,7 +338,7 @@ class AttritionModel(mesa.Model):
     def unvested_value(self, slots: np.ndarray) -> np.ndarray:
         """Dollars of equity still to vest, plus any retention bonus pending."""
         wf = self.workforce
-        return wf.grant[slots] + wf.refresh[slots] - self.vested_value(slots) + wf.bonus[slots]
+        return eq.unvested_equity(wf.grant[slots], wf.refresh[slots], wf.bonus[slots], self.vested_value(slots))
 
     def add_shock_excess(self, day: int, amp: float, tau: float) -> None:
         self.shock_excess += shock_rules.excess_series(self.days, day, amp, tau)
@@ -274,14 +370,16 @@ class AttritionModel(mesa.Model):
         self.team_active[team] -= 1
         if not backfill:
             self.team_target[team, role] = max(0, self.team_target[team, role] - 1)
+            self.team_posts = self.team_target.sum(1)
         if cause != FORCED:  # contagion spreads through choices to leave, not through layoffs
             self._ring[t % self._ring.shape[0], team] += 1
             self._team_recent[team] += 1
+            wf.chose_left[slot] = t
         self.departure_notes[slot] = (firm, shock, shock_share)
-        self._today[DAILY_COLUMNS.index(f"departures_{CAUSES[cause]}")] += 1
-        p = self.announce_by_role[role]
-        if wf.key_announce[slot] < p:
+        self._today[COL[f"departures_{CAUSES[cause]}"]] += 1
+        if wf.key_announce[slot] < self.announce_by_role[role]:
             wf.announce_day[slot] = t + int(np.ceil(self.delay_by_role[role] * wf.key_delay[slot]))
+            self._new_waiting.append(slot)
         self.employees[slot].remove()
         self.employees[slot] = None
         if cause == VOLUNTARY and self.mech.spinouts:
@@ -302,64 +400,75 @@ class AttritionModel(mesa.Model):
         recruits = s.group_min - 1 + int(wf.key_group[slot] * span)
         self.spinouts_founded += 1
         name = f"spinout-{self.spinouts_founded}"
-        self.firms.append(
-            Spinout(
-                self,
-                name,
-                slot,
-                targets,
-                s.offers_per_day,
-                s.offer_multiple,
-                s.culture,
-                recruits,
-                self.day + s.recruit_days,
-            )
+        spinout = Spinout(
+            self,
+            name,
+            slot,
+            targets,
+            self.spinout_rate,
+            s.offer_multiple,
+            s.culture,
+            recruits,
+            self.day + s.recruit_days,
         )
+        self.firms.append(spinout)
+        self._recruiting.append(spinout)
+        wf.courted[targets] += 1
+        for target in targets.tolist():
+            self._courting.setdefault(target, []).append(spinout)
 
     # ------------------------------------------------------------------ the daily step
 
     def step(self) -> None:
         t = self.day = self.steps - 1
-        wf, n, p = self.workforce, self.workforce.n, self.p
-        act = wf.active[:n]
+        wf, n = self.workforce, self.workforce.n
         slot_ring = t % self._ring.shape[0]
         self._team_recent -= self._ring[slot_ring]
         self._ring[slot_ring] = 0
 
-        b, a, m = self._update_wellbeing(n)
-        unvested_years, bump = self._equity(n, t)
-        wealth_years = wf.wealth[:n] / wf.pay[:n] if self.mech.wealth else 0.0
-        contagion = self._contagion(n, t) if self.mech.contagion else 0.0
-        eta = eq.linear_predictor(b, a, wf.autonomy0[:n], m, contagion, wealth_years, unvested_years, p.hazard)
-        shock_factor = 1.0 + self.shock_excess[t] * (1.0 - wf.shock_damping[:n])
-        mult = (
-            shock_factor
-            * np.where(t < wf.acq_until[:n], wf.acq_mult[:n], 1.0)
-            * np.where(t < wf.surv_until[:n], wf.surv_mult[:n], 1.0)
-            * np.where(t < wf.bonus_day[:n], wf.quit_mult[:n], 1.0)
-            * bump
-        )
-        h = eq.hazard(self.h0, eta, mult)
-        u = self._daily.random((n, 5))
-        eligible = act & ~wf.immune[:n]
+        if self.engine == "numba":
+            unvested_years, shock = kernel.hazard_day(self, n, t)
+        else:
+            unvested_years, shock = self._hazard_day_numpy(n, t)
+        b, a, m = wf.burnout[:n], wf.autonomy[:n], wf.mission[:n]
+        eligible = wf.active[:n] & ~wf.immune[:n]
 
-        poached = self._poach(n, t, u, eligible, unvested_years, a, m, b) if self.firms else ()
-        quits = eligible & (u[:, U_QUIT] < eq.event_probability(h))
+        poached = self._offers(n, t, eligible, unvested_years, a, m, b) if self.firms else ()
+        quits = eligible & (wf.quit_clock[:n] > wf.quit_key[:n])
         if len(poached):
             quits[poached] = False
-        for slot in np.flatnonzero(quits):
-            self.depart(int(slot), VOLUNTARY, shock_share=float(1.0 - 1.0 / shock_factor[slot]))
+        for slot in np.flatnonzero(quits).tolist():
+            self.depart(slot, VOLUNTARY, shock_share=float(1.0 - 1.0 / shock[slot]))
 
         for lever in self.levers:
             lever.daily(self, t)
-        self._announce(n, t, u)
+        self._announce(t)
         hires = self._hire(t) if self.mech.hiring else 0
         self._record(t, hires)
+
+    def _hazard_day_numpy(self, n, t):
+        """Wellbeing drifts and each person's quit clock adds today's hazard; return (unvested years, shock factor)."""
+        wf = self.workforce
+        b, a, m = self._update_wellbeing(n)
+        unvested_years, log_unvested, bump = self._equity(n, t)
+        log_wealth = self._log_wealth(wf.wealth[:n] / wf.pay[:n]) if self.mech.wealth else 0.0
+        contagion = self._contagion(n, t) if self.mech.contagion else 0.0
+        eta = eq.linear_predictor_logged(b, a, wf.autonomy0[:n], m, contagion, log_wealth, log_unvested, self.p.hazard)
+        shock = eq.shock_factor(self.shock_excess[t], wf.shock_damping[:n])
+        mult = (
+            shock
+            * eq.window_factor(t, wf.acq_until[:n], wf.acq_mult[:n])
+            * eq.window_factor(t, wf.surv_until[:n], wf.surv_mult[:n])
+            * eq.window_factor(t, wf.bonus_day[:n], wf.quit_mult[:n])
+            * bump
+        )
+        wf.quit_clock[:n] += eq.hazard(self.h0, eta, mult)
+        return unvested_years, shock
 
     def _update_wellbeing(self, n):
         wf, d = self.workforce, self.p.dynamics
         if self.mech.burnout:
-            gap = np.clip(1.0 - self.team_active / np.maximum(self.team_target.sum(1), 1), 0.0, 1.0)
+            gap = eq.team_gap(self.team_active, self.team_posts)
             load = eq.team_load(wf.load[:n], d.shortstaff_load, gap[wf.team[:n]])
             wf.burnout[:n] = eq.burnout_next(
                 wf.burnout[:n], load, d.burnout_rise * wf.rise_scale[:n], d.burnout_recovery
@@ -372,118 +481,149 @@ class AttritionModel(mesa.Model):
             )
         return wf.burnout[:n], wf.autonomy[:n], wf.mission[:n]
 
+    def _vest_table(self, years: float, cliff_months: int) -> np.ndarray:
+        """`vested_fraction` for every whole day since a grant, up to the day it stops changing."""
+        key = (years, cliff_months)
+        if key not in self._vest_tables:
+            months = max(np.ceil(12.0 * years), cliff_months)
+            days = np.arange(int(np.ceil(months * eq.DAYS_PER_MONTH)) + 2)
+            self._vest_tables[key] = eq.vested_fraction(days, years, cliff_months)
+        return self._vest_tables[key]
+
     def _equity(self, n, t):
+        """Unvested equity in years of pay (and its log) and the post-vesting hazard factor, today."""
         if not self.mech.vesting:
-            return 0.0, 1.0
+            return 0.0, 0.0, 1.0
         wf, v = self.workforce, self.p.vesting
-        slots = slice(0, n)
-        unvested = wf.grant[slots] + wf.refresh[slots] + wf.bonus[slots] - self.vested_value(slots)
-        since = t - wf.milestones[:n]
-        in_bump = ((since >= 0) & (since < v.bump_days)).any(axis=1)
-        return unvested / wf.pay[:n], np.where(in_bump, v.bump, 1.0)
+        main = self._vest_table(v.years, v.cliff_months)
+        refresh = self._vest_table(*self.refresh_schedule)
+        main_share = main[np.minimum(np.maximum(t - wf.grant_start[:n], 0), main.size - 1)]
+        refresh_share = refresh[np.minimum(np.maximum(t - wf.refresh_start[:n], 0), refresh.size - 1)]
+        vested = wf.grant[:n] * main_share + wf.refresh[:n] * refresh_share
+        unvested_years = eq.unvested_equity(wf.grant[:n], wf.refresh[:n], wf.bonus[:n], vested) / wf.pay[:n]
+        since = (t - wf.milestones_by_column[:, :n]).view(np.uint32)  # days since each milestone; negative wraps
+        in_bump = (since < v.bump_days).any(axis=0)
+        return unvested_years, self._log_unvested(unvested_years), np.where(in_bump, v.bump, 1.0)
 
     def _contagion(self, n, t):
-        """Share of each person's ties (teammates and cross-team ties) who left in the window."""
+        """Share of each person's ties (teammates and cross-team ties) who chose to leave in the window."""
         wf = self.workforce
         team = wf.team[:n]
-        recent_team = self._team_recent[team]
-        ties_total = self.team_active[team] - 1 + recent_team
-        left = recent_team.astype(np.float64)
+        ties = self.team_active - 1 + self._team_recent
+        left = self._team_recent.astype(np.float64)[team]
         if wf.n_ties:
             window = t - self.p.hazard.contagion_window_days
-            recent = ~wf.active[:n] & (wf.left[:n] >= window) & (wf.cause[:n] != FORCED)
-            left = left + recent[wf.ties[:n]].sum(axis=1)
-            ties_total = ties_total + wf.n_ties
-        return left / np.maximum(ties_total, 1)
+            left = left + (wf.chose_left[wf.ties_by_column[:, :n]] >= window).sum(axis=0)
+            ties = ties + wf.n_ties
+        return eq.contagion_share(left, ties[team])
 
-    def _poach(self, n, t, u, eligible, unvested_years, a, m, b):
-        firms = [f for f in self.firms if not isinstance(f, Spinout) or f.recruiting]
-        if not firms:
-            return ()
+    def _offers(self, n, t, eligible, unvested_years, a, m, b):
+        """Offers whose clock passed its key today, each settled by its own draws; return the slots that left."""
         wf = self.workforce
-        cum = np.cumsum(np.stack([f.offer_probs(n) for f in firms]), axis=0)
-        uo = u[:, U_OFFER]
-        offered = np.flatnonzero(eligible & (uo < cum[-1]))
+        for sp in self._recruiting:
+            if not sp.recruiting:  # places filled or weeks over: it stops courting from today
+                wf.courted[sp.targets] -= 1
+                sp.courting = False
+        self._recruiting = [sp for sp in self._recruiting if sp.courting]
+        wf.offer_clock[:n] += self.rival_rate_by_role[wf.role[:n]] + wf.courted[:n] * self.spinout_rate
+        offered = np.flatnonzero(eligible & (wf.offer_clock[:n] > wf.offer_key[:n]))
         if offered.size == 0:
             return ()
-        which = (uo[offered][None, :] >= cum[:, offered]).sum(axis=0)
-        multiple = np.array([f.offer_multiple for f in firms])[which]
-        culture = np.array([f.culture for f in firms])[which]
+        draws = np.array([self._offer_draws(slot, t) for slot in offered.tolist()])
+        wf.offer_clock[offered] = 0.0
+        wf.offer_key[offered] = exponential_key(draws[:, O_NEXT])
+        firms = [self._pick_firm(slot, u) for slot, u in zip(offered.tolist(), draws[:, O_FIRM], strict=True)]
+        multiple = np.array([f.offer_multiple for f in firms])
+        culture = np.array([f.culture for f in firms])
         uv = unvested_years[offered] if np.ndim(unvested_years) else unvested_years
         delta = eq.offer_advantage(multiple, culture, uv, a[offered], m[offered], b[offered], self.p.choice)
-        matched = u[offered, U_COUNTER] < wf.match_prob[offered]
+        matched = draws[:, O_COUNTER] < wf.match_prob[offered]
         raise_to = np.minimum(multiple, wf.match_cap[offered])
         delta = np.where(matched, delta - self.p.choice.pay * np.log(raise_to), delta)
-        accepted = u[offered, U_ACCEPT] < eq.logistic(delta)
+        accepted = draws[:, O_ACCEPT] < eq.logistic(delta)
         out = []
-        for j, slot in enumerate(offered):
-            firm = firms[which[j]]
+        for j, slot in enumerate(offered.tolist()):
+            firm = firms[j]
             firm.offers_made += 1
-            self._today[DAILY_COLUMNS.index("offers_made")] += 1
+            self._today[COL["offers_made"]] += 1
             if matched[j]:
-                self._today[DAILY_COLUMNS.index("offers_countered")] += 1
+                self._today[COL["offers_countered"]] += 1
             if accepted[j] and isinstance(firm, Spinout) and firm.recruits_left <= 0:
                 accepted[j] = False  # the startup filled its places earlier today
             if accepted[j]:
                 firm.offers_accepted += 1
-                self._today[DAILY_COLUMNS.index("offers_accepted")] += 1
+                self._today[COL["offers_accepted"]] += 1
                 out.append(slot)
                 if isinstance(firm, Spinout):
                     firm.recruits_left -= 1
-                    self.depart(int(slot), SPINOUT, firm=firm.name)
+                    self.depart(slot, SPINOUT, firm=firm.name)
                 else:
-                    self.depart(int(slot), POACHED, firm=firm.name)
+                    self.depart(slot, POACHED, firm=firm.name)
             elif matched[j] and raise_to[j] > 1:
                 extra = wf.pay[slot] * (raise_to[j] - 1.0)
                 self.counter_lever.cost += extra * (self.days - t) / 365.0
                 wf.pay[slot] += extra
-        for firm in firms:
+        for firm in self.firms:
             if firm.offers_made:
                 self._offers_log.append((t, firm.name, firm.offers_made, firm.offers_accepted))
                 firm.offers_made = firm.offers_accepted = 0
         return np.array(out, dtype=np.int64)
 
-    def _announce(self, n, t, u):
+    def _pick_firm(self, slot: int, u: float) -> Firm:
+        """The firm behind an offer, chosen in proportion to each firm's offer hazard for this person today."""
+        role = self.workforce.role[slot]
+        firms = [f for f in self.rivals if f.role_rate[role] > 0]
+        firms += [sp for sp in self._courting.get(slot, ()) if sp.courting]
+        rates = np.cumsum([f.offer_rate(role) for f in firms])
+        return firms[min(int(np.searchsorted(rates, u * rates[-1], side="right")), len(firms) - 1)]
+
+    def _announce(self, t):
         """Public announcements: scheduled ones fall due; a recent burst makes leavers who would post later post now."""
         wf, o = self.workforce, self.p.observation
-        gone = ~wf.active[:n]
-        if o.burst_gain and t > 0:
-            col = DAILY_COLUMNS.index("announced")
-            recent = self._daily_table[max(0, t - o.burst_window_days) : t, col].sum()
+        if self._new_waiting:
+            self._waiting = np.concatenate([self._waiting, self._new_waiting])
+            self._new_waiting = []
+        waiting = self._waiting
+        if waiting.size and o.burst_gain and t > 0:
+            recent = self._daily_table[max(0, t - o.burst_window_days) : t, COL["announced"]].sum()
             if recent:
-                q = -np.expm1(-o.burst_gain * recent)
-                waiting = (wf.announce_day[:n] > t) & (wf.announce_day[:n] < NEVER)
-                late = gone & waiting & (wf.left[:n] >= t - o.lookback_days)
-                wf.announce_day[:n][late & (u[:, U_ANNOUNCE] < q)] = t
-        today = gone & (wf.announce_day[:n] == t)
-        self._today[DAILY_COLUMNS.index("announced")] = today.sum()
-        self._today[DAILY_COLUMNS.index("announced_founders")] = (today & (wf.role[:n] == FOUNDER)).sum()
+                late = waiting[(wf.announce_day[waiting] > t) & (wf.left[waiting] >= t - o.lookback_days)]
+                wf.burst_clock[late] += o.burst_gain * recent
+                wf.announce_day[late[wf.burst_clock[late] > wf.burst_key[late]]] = t
+        due = wf.announce_day[waiting]
+        today = waiting[due == t]
+        self._waiting = waiting[due > t]
+        self._today[COL["announced"]] = today.size
+        if today.size:
+            self._today[COL["announced_founders"]] = np.count_nonzero(wf.role[today] == FOUNDER)
 
     def _hire(self, t) -> int:
-        vacancies = np.maximum(self.team_target - self.team_role_active, 0)
-        if not vacancies.any():
+        """Backfill: each open post (team x role) is filled today with probability 1/hire_fill_days."""
+        vacancies = (self.team_target - self.team_role_active).ravel()
+        open_posts = np.flatnonzero(vacancies > 0)
+        if open_posts.size == 0:
             return 0
-        k = self._hire_rng.binomial(vacancies, 1.0 / self.p.company.hire_fill_days)
-        teams, roles = np.nonzero(k)
-        if teams.size == 0:
+        k = self._hire_rng.binomial(vacancies[open_posts], 1.0 / self.p.company.hire_fill_days)
+        filled = k > 0
+        if not filled.any():
             return 0
-        reps = k[teams, roles]
+        teams, roles = np.divmod(open_posts[filled], len(ROLES))
+        reps = k[filled]
         self._add_people(np.repeat(roles, reps).astype(np.int8), np.repeat(teams, reps), np.full(reps.sum(), t))
         return int(reps.sum())
 
     def _record(self, t, hires) -> None:
-        wf, n = self.workforce, self.workforce.n
-        act = wf.active[:n]
-        headcount = act.sum()
-        row = self._today
-        row[DAILY_COLUMNS.index("headcount")] = headcount
-        row[DAILY_COLUMNS.index("hires")] = hires
-        row[DAILY_COLUMNS.index("departures")] = sum(row[DAILY_COLUMNS.index(f"departures_{c}")] for c in CAUSES)
-        row[DAILY_COLUMNS.index("founders_remaining")] = (act & (wf.role[:n] == FOUNDER)).sum()
+        wf, n, row = self.workforce, self.workforce.n, self._today
+        headcount = self.team_active.sum()
+        row[COL["headcount"]] = headcount
+        row[COL["hires"]] = hires
+        row[COL["departures"]] = row[COL["departures_voluntary"] : COL["departures_forced"] + 1].sum()
+        row[COL["founders_remaining"]] = self.team_role_active[:, FOUNDER].sum()
         if headcount:
-            row[DAILY_COLUMNS.index("mean_burnout")] = wf.burnout[:n] @ act / headcount
-            row[DAILY_COLUMNS.index("mean_autonomy")] = wf.autonomy[:n] @ act / headcount
-            row[DAILY_COLUMNS.index("mean_mission")] = wf.mission[:n] @ act / headcount
+            act = wf.active[:n].astype(np.float64)
+            row[COL["mean_burnout"]] = wf.burnout[:n] @ act / headcount
+            row[COL["mean_autonomy"]] = wf.autonomy[:n] @ act / headcount
+            row[COL["mean_mission"]] = wf.mission[:n] @ act / headcount
         self._daily_table[t] = row
         self._today = np.zeros(len(DAILY_COLUMNS))
 

@@ -44,17 +44,37 @@ FIELDS: dict[str, tuple[type, object]] = {
     "surv_mult": (np.float64, 1.0),
     "surv_until": (np.int32, -NEVER),
     "announce_day": (np.int32, NEVER),
+    "chose_left": (np.int32, -NEVER),  # day of leaving by choice (voluntary, poached, spin-out), for contagion
+    "courted": (np.int32, 0),  # how many recruiting spin-outs court this person
+    # clocks: cumulative hazard since hire (or since the last offer); the event happens when it passes its key
+    "quit_clock": (np.float64, 0.0),
+    "offer_clock": (np.float64, 0.0),
+    "burst_clock": (np.float64, 0.0),
     # per-person draws made once at hire, so that discrete choices use common random numbers
     "key_forced": (np.float64, 0.0),
     "key_announce": (np.float64, 0.0),
     "key_delay": (np.float64, 0.0),
     "key_spinout": (np.float64, 0.0),
     "key_group": (np.float64, 0.0),
+    "quit_key": (np.float64, np.inf),  # Exp(1) keys of the clocks above
+    "offer_key": (np.float64, np.inf),
+    "burst_key": (np.float64, np.inf),
+}
+
+
+# per-person tables: name -> (dtype, fill, columns). Stored column by column, so that a day's
+# reduction over a person's columns runs along contiguous rows; `name` is the (slot, column) view.
+TABLES: dict[str, tuple[type, object, str]] = {
+    "ties": (np.int64, -1, "n_ties"),  # slots of cross-team ties
+    "milestones": (np.int32, NEVER, "5"),  # vesting dates: cliff, last vest, refresh cliff, refresh end, bonus payout
 }
 
 
 class Workforce:
-    """Struct of arrays with amortised growth; `n` slots are in use, views are `[:n]`."""
+    """Struct of arrays with amortised growth; `n` slots are in use, views are `[:n]`.
+
+    `ties` and `milestones` are (slot, column) views of `ties_by_column` and `milestones_by_column`.
+    """
 
     def __init__(self, capacity: int, n_ties: int):
         self.n = 0
@@ -62,8 +82,13 @@ class Workforce:
         self._capacity = max(capacity, 1)
         for name, (dtype, fill) in FIELDS.items():
             setattr(self, name, np.full(self._capacity, fill, dtype=dtype))
-        self.ties = np.full((self._capacity, n_ties), -1, dtype=np.int64)
-        self.milestones = np.full((self._capacity, 5), NEVER, dtype=np.int32)
+        for name, (dtype, fill, cols) in TABLES.items():
+            by_column = np.full((self._columns(cols), self._capacity), fill, dtype=dtype)
+            setattr(self, f"{name}_by_column", by_column)
+            setattr(self, name, by_column.T)
+
+    def _columns(self, cols: str) -> int:
+        return getattr(self, cols) if not cols.isdigit() else int(cols)
 
     def add(self, count: int) -> slice:
         """Reserve `count` new slots, filled with defaults; return their slice."""
@@ -80,9 +105,10 @@ class Workforce:
             new = np.full(capacity, fill, dtype=dtype)
             new[: old.size] = old
             setattr(self, name, new)
-        for name, fill in (("ties", -1), ("milestones", NEVER)):
-            old = getattr(self, name)
-            new = np.full((capacity, old.shape[1]), fill, dtype=old.dtype)
-            new[: old.shape[0]] = old
-            setattr(self, name, new)
+        for name, (dtype, fill, _) in TABLES.items():
+            old = getattr(self, f"{name}_by_column")
+            new = np.full((old.shape[0], capacity), fill, dtype=dtype)
+            new[:, : old.shape[1]] = old
+            setattr(self, f"{name}_by_column", new)
+            setattr(self, name, new.T)
         self._capacity = capacity

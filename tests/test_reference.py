@@ -1,0 +1,79 @@
+"""The fast model against the per-agent reference (benchmarks/reference.py): same seed, same departures."""
+
+import numpy as np
+import pytest
+
+import sim
+from benchmarks.reference import ReferenceModel
+from sim.model import CAUSES, COL, AttritionModel
+from sim.params import model_params
+from sim.run import as_run_config
+from sim.workforce import NEVER
+
+SMALL = ("company.headcount=100",)
+BUSY = (  # more offers, spin-outs and announcement bursts than a small lab sees by default
+    *(f"firms.{i}.offers_per_year=60" for i in range(5)),
+    "spinout.founder_prob=1",
+    "spinout.offers_per_day=0.3",
+    "observation.burst_gain=0.3",
+)
+# name -> (overrides, what the run must contain so that agreement means something)
+CONFIGS = {
+    "default": ((*SMALL, "seed=1"), {"causes": {"voluntary", "poached", "forced"}}),
+    "bundle_pay": ((*SMALL, "seed=2", "policy=bundle_pay"), {"countered": True, "levers": 3}),
+    "bundle_culture": ((*SMALL, "seed=3", "policy=bundle_culture", *BUSY), {"levers": 4}),
+    "busy": ((*SMALL, "seed=4", *BUSY), {"causes": set(CAUSES)}),
+}
+COUNTS = [c for c in COL if not c.startswith("mean_") and c != "departures"]
+
+
+def fast_departures(model: AttritionModel) -> list[tuple]:
+    wf = model.workforce
+    rows = []
+    for s in np.flatnonzero(wf.left[: wf.n] < NEVER):
+        ann = int(wf.announce_day[s]) if wf.announce_day[s] < model.days else None
+        firm, shock, _ = model.departure_notes[s]
+        rows.append((int(wf.left[s]), int(s), CAUSES[wf.cause[s]], firm, shock, ann))
+    return sorted(rows)
+
+
+@pytest.mark.parametrize("name", sorted(CONFIGS))
+def test_fast_model_and_reference_make_the_same_departures(name):
+    overrides, needs = CONFIGS[name]
+    params = model_params(as_run_config(sim.compose(list(overrides))))
+    seed = int(overrides[1].split("=")[1])
+    fast, ref = AttritionModel(params, seed=seed).run(), ReferenceModel(params, seed=seed).run()
+
+    departures = fast_departures(fast)
+    assert departures == ref.departures()
+    for col in COUNTS:
+        assert fast._daily_table[:, COL[col]].tolist() == [row[col] for row in ref.rows], col
+    burnout = [row["mean_burnout"] for row in ref.rows]
+    assert np.allclose(fast._daily_table[:, COL["mean_burnout"]], burnout, rtol=1e-12)
+    assert [lv.cost for lv in fast.levers] == pytest.approx([lv.cost for lv in ref.levers], rel=1e-9)
+
+    # the run exercised what this config is for (agreement on an empty run would prove little)
+    assert needs.get("causes", set()) <= {row[2] for row in departures}
+    assert len(fast.levers) == needs.get("levers", 0) and all(lv.cost > 0 for lv in fast.levers)
+    if needs.get("countered"):
+        assert fast._daily_table[:, COL["offers_countered"]].sum() > 0
+
+
+@pytest.mark.parametrize("name", ["bundle_culture", "busy"])
+def test_numba_kernel_gives_the_numpy_results(name):
+    """The compiled daily loop (extra `fast`) and the numpy path give identical tables."""
+    pytest.importorskip("numba")
+    overrides, _ = CONFIGS[name]
+    params = model_params(as_run_config(sim.compose([*overrides, "company.headcount=300"])))
+    numpy_run = AttritionModel(params, seed=5, engine="numpy").run()
+    numba_run = AttritionModel(params, seed=5, engine="numba").run()
+    assert fast_departures(numba_run) == fast_departures(numpy_run)
+    assert np.array_equal(numba_run._daily_table, numpy_run._daily_table)
+    assert numba_run._offers_log == numpy_run._offers_log
+    assert [lv.cost for lv in numba_run.levers] == [lv.cost for lv in numpy_run.levers]
+
+
+def test_unknown_engine_is_refused_by_name():
+    params = model_params(as_run_config(sim.compose(list(SMALL))))
+    with pytest.raises(ValueError, match="engine='gpu'"):
+        AttritionModel(params, engine="gpu")
