@@ -1,32 +1,46 @@
 # The two commands of the README: `make run` and `make test`. Both create .venv first.
+# `run` installs the package with the compiled kernel; `test` adds the test tools and every
+# extra the suite exercises (cluster launcher, dashboard, calibration).
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+SUM := $(shell cksum pyproject.toml | cut -d' ' -f1)
+RUN_STAMP := $(VENV)/.run-$(SUM)
+TEST_STAMP := $(VENV)/.test-$(SUM)
+PIP := $(BIN)/python -m pip install -q --disable-pip-version-check
+SRC := sim tests benchmarks experiments
 
-.PHONY: run test lint format clean
+.PHONY: run test lint format clean venv
 
-$(STAMP): pyproject.toml
+venv: $(BIN)/python
+
+$(BIN)/python:
 	@$(PY) -c 'import sys; v = sys.version_info; sys.exit(0 if v >= (3, 12) else f"exodus needs Python >= 3.12 but $(PY) is {v.major}.{v.minor}: install 3.12 (pyenv reads .python-version) or run make PY=python3.12")'
 	$(PY) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[dev,dashboard]'
-	@rm -f $(VENV)/.installed-* && touch $@
 
-run: $(STAMP)
+$(RUN_STAMP): pyproject.toml | $(BIN)/python
+	$(PIP) -e '.[fast]'
+	@rm -f $(VENV)/.run-* && touch $@
+
+$(TEST_STAMP): pyproject.toml | $(BIN)/python
+	$(PIP) -e '.[fast,dev,cluster,dashboard,calibrate]'
+	@rm -f $(VENV)/.test-* && touch $@
+
+run: $(RUN_STAMP)
 	$(BIN)/exodus +experiment=default
 	$(BIN)/exodus-compare results/default
 
-test: $(STAMP)
-	$(BIN)/ruff check sim tests benchmarks experiments
-	$(BIN)/ruff format --check sim tests benchmarks experiments
+test: $(TEST_STAMP)
+	$(BIN)/ruff check $(SRC)
+	$(BIN)/ruff format --check $(SRC)
 	$(BIN)/python -m pytest -q -n 2
 
-lint: $(STAMP)
-	$(BIN)/ruff check sim tests benchmarks experiments
+lint: $(TEST_STAMP)
+	$(BIN)/ruff check $(SRC)
 
-format: $(STAMP)
-	$(BIN)/ruff format sim tests benchmarks experiments
-	$(BIN)/ruff check --fix sim tests benchmarks experiments
+format: $(TEST_STAMP)
+	$(BIN)/ruff format $(SRC)
+	$(BIN)/ruff check --fix $(SRC)
 
 clean:
-	rm -rf $(VENV) results/*/ .pytest_cache
+	rm -rf $(VENV) .pytest_cache

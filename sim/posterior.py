@@ -10,6 +10,7 @@ sets any free parameter by hand. Nothing here needs pyabc.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass, field
 from importlib import resources
@@ -76,14 +77,16 @@ class Posterior:
 
     def summary(self, level: float = 0.9) -> pd.DataFrame:
         """Per parameter: median, central interval at `level`, quartiles, the prior's interval and the shrinkage
-        (1 - posterior width / prior width: 0 means the data told nothing, 1 that they pinned it down)."""
+        (1 - posterior width / prior width, on the log scale for log-uniform priors: 0 means the data told
+        nothing, 1 that they pinned it down)."""
         lo, hi = (1 - level) / 2, 1 - (1 - level) / 2
         q = self.quantiles([lo, 0.25, 0.5, 0.75, hi])
         rows = []
         for n in self.names:
             p = freeparams.BY_NAME[n]
             plo, phi = p.prior_interval(level)
-            width = q.loc[hi, n] - q.loc[lo, n]
+            f = np.log if p.log else float  # widths of log-uniform priors compare on the log scale
+            width = (f(q.loc[hi, n]) - f(q.loc[lo, n])) / (f(phi) - f(plo))
             rows.append(
                 {
                     "parameter": n,
@@ -94,10 +97,33 @@ class Posterior:
                     "q75": q.loc[0.75, n],
                     "prior_lo": plo,
                     "prior_hi": phi,
-                    "shrinkage": 1.0 - width / (phi - plo),
+                    "shrinkage": 1.0 - width,
                 }
             )
         return pd.DataFrame(rows)
+
+
+MODEL_SOURCES = (
+    "model",
+    "equations",
+    "shocks",
+    "workforce",
+    "agents",
+    "policies",
+    "results",
+    "params",
+    "freeparams",
+    "targets",
+)
+
+
+def model_fingerprint() -> str:
+    """Hash of the source of the modules a simulation and its statistics run through: a posterior made with a
+    different fingerprint was fitted to another version of the model and should be made again."""
+    h = hashlib.sha256()
+    for name in MODEL_SOURCES:
+        h.update((resources.files("sim") / f"{name}.py").read_bytes())
+    return h.hexdigest()[:16]
 
 
 def resolve_path(name_or_path: str | Path) -> Path:
@@ -121,7 +147,9 @@ def load(name_or_path: str | Path) -> Posterior:
         raise DataError(path, 1, "missing column weight")
     unknown = [c for c in df.columns if c != "weight" and c not in freeparams.BY_NAME]
     if unknown:
-        raise DataError(path, 1, f"unknown parameter column(s) {', '.join(unknown)}; known: {', '.join(freeparams.NAMES)}")
+        raise DataError(
+            path, 1, f"unknown parameter column(s) {', '.join(unknown)}; known: {', '.join(freeparams.NAMES)}"
+        )
     if df.empty:
         raise DataError(path, None, "no particles")
     bad = df.isna().any(axis=1) | (df["weight"] < 0)

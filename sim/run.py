@@ -18,7 +18,7 @@ from .model import AttritionModel
 from .params import ConfigError, ModelParams, RunConfig, from_mapping, model_params, set_path
 from .results import Result, collect
 
-VERSIONED = ("exodus", "mesa", "numpy", "scipy", "pandas", "hydra-core", "omegaconf")
+VERSIONED = ("exodus", "mesa", "numpy", "scipy", "pandas", "hydra-core", "omegaconf", "numba")
 
 
 def package_versions() -> dict[str, str]:
