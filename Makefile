@@ -27,6 +27,7 @@ $(TEST_STAMP): pyproject.toml | $(BIN)/python
 	@rm -f $(VENV)/.test-* && touch $@
 
 run: $(RUN_STAMP)
+	$(BIN)/exodus-calibrate --posterior xai --out results/calibration
 	$(BIN)/exodus +experiment=default
 	$(BIN)/exodus-compare results/default
 
