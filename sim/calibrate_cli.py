@@ -49,6 +49,11 @@ def _scenario(overrides: list[str]):
     return check(compose(overrides))
 
 
+def _fit_settings(post) -> dict:
+    """The settings that decide a posterior (the number of processes and a cluster address do not)."""
+    return {k: v for k, v in post.meta.get("settings", {}).items() if k not in ("procs", "address")}
+
+
 def _same_posterior(a, b) -> bool:
     return list(a.samples.columns) == list(b.samples.columns) and a.samples.equals(b.samples)
 
@@ -164,7 +169,10 @@ def calibrate_main(argv: list[str] | None = None) -> None:
     shipped = posterior.resolve_path(args.name)
     if not args.posterior and shipped.exists() and not args.install:
         old = posterior.load(shipped)
-        print(f"  same as the shipped posterior {shipped}: {'yes' if _same_posterior(post, old) else 'no'}")
+        if _fit_settings(old) == _fit_settings(post):
+            print(f"  same as the shipped posterior {shipped}: {'yes' if _same_posterior(post, old) else 'no'}")
+        else:
+            print(f"  (the shipped posterior {shipped.name} was made with other settings: {old.meta.get('settings')})")
         if old.meta.get("model_fingerprint") != post.meta.get("model_fingerprint"):
             print("  (the shipped posterior was fitted to another version of the model: ship this one with --install)")
     elif args.posterior and post.meta.get("model_fingerprint") != posterior.model_fingerprint():
