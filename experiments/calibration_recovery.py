@@ -25,7 +25,7 @@ from sim.run import as_run_config
 OVERRIDES = ["window.start=2026-01-25"]
 FIXED = {"delay_scale": 0.2}
 TRUTHS = ({"shock_scale": 0.5, "announce_scale": 1.0}, {"shock_scale": 2.5, "announce_scale": 1.0})
-SETTINGS = {"population": 50, "generations": 3, "max_simulations": 2000, "min_acceptance": 0.02}
+SETTINGS = {"population": 40, "generations": 3, "max_simulations": 2000, "min_acceptance": 0.02}
 
 
 def check(run, truth: dict, data_seed: int, abc_seed: int, procs: int, progress: bool = False) -> pd.DataFrame:

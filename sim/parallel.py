@@ -2,7 +2,8 @@
 
 `forkserver`, not `fork`: forking a process that already runs threads (pytest, Hydra, dask
 imports) can deadlock; the fork server is started clean with the model preloaded, so each
-worker starts fast. `imap` keeps the order of the tasks.
+worker starts fast. `imap` keeps the order of the tasks. As with any non-fork start method, a
+script that runs these with more than one process needs the `if __name__ == "__main__":` guard.
 """
 
 from __future__ import annotations

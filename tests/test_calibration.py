@@ -165,7 +165,7 @@ def test_simulated_statistics_agree_with_the_run_tables(base):
 def test_posterior_predictive_covers_the_observed_days(base, shipped):
     """The shipped posterior's 90 % predictive band holds at least 10 of the 12 observed daily counts (nominal
     90 %; 10 of 12 allows for binomial slack) and its 50 % band at least 4 (nominal 6)."""
-    pred = predictive.simulate(base, shipped, draws=60, procs=2, window_end=targets.END.isoformat(), progress=False)
+    pred = predictive.simulate(base, shipped, draws=60, procs=1, window_end=targets.END.isoformat(), progress=False)
     cov = predictive.coverage(pred)
     assert cov["days"] == 12
     assert cov["covered_90"] >= 10, cov
@@ -188,14 +188,14 @@ def test_abc_recovers_known_parameters():
     """On data simulated by the model at known values, the true values lie in the 90 % credible intervals; the
     data were informative: data made with a low and a high shock_scale give posterior medians in that order,
     and at the low value shock_scale's interval is clearly narrower than its prior's. (Over 8 synthetic data
-    sets, experiments/calibration_recovery.py: 16 of 16 intervals held the truth; shrinkage 0.37-0.50 at the
-    low value, 0.01-0.18 at the high one, where the upper tail stays open.)"""
+    sets, experiments/calibration_recovery.py: 15 of 16 intervals held the truth, 94 % for a nominal 90 %;
+    shrinkage 0.32-0.40 at the low value, 0.15-0.35 at the high one, where the upper tail stays open.)"""
     calibrate = pytest.importorskip("sim.calibrate", reason="pyabc is not installed (pip install -e '.[calibrate]')")
     run = freeparams.apply(as_run_config(sim.compose(RECOVERY)), RECOVERY_FIXED)
     medians = []
     for k, truth in enumerate(RECOVERY_TRUTHS):
         obs = calibrate.synthetic_stats(run, truth, seed=1000 + k, headcount_floor=1000, window_end="2026-02-12")
-        result = _abc(run, tuple(truth), seed=k, procs=2, observed=obs, population=50, generations=3)
+        result = _abc(run, tuple(truth), seed=k, procs=1, observed=obs, population=40, generations=3)
         summ = result.posterior.summary(0.9).set_index("parameter")
         for name, value in truth.items():
             assert summ.loc[name, "lo"] <= value <= summ.loc[name, "hi"], (truth, name, summ.loc[name].to_dict())
@@ -212,7 +212,7 @@ def test_abc_same_seed_same_posterior_on_any_number_of_processes():
     before = np.random.get_state()[1].copy()  # noqa: NPY002 - checking pyabc's use of the global generator
     one = _abc(run, ("shock_scale", "announce_scale"), seed=7, procs=1, observed=obs).posterior.samples
     two = _abc(run, ("shock_scale", "announce_scale"), seed=7, procs=2, observed=obs).posterior.samples
-    other = _abc(run, ("shock_scale", "announce_scale"), seed=8, procs=2, observed=obs).posterior.samples
+    other = _abc(run, ("shock_scale", "announce_scale"), seed=8, procs=1, observed=obs).posterior.samples
     pd.testing.assert_frame_equal(one, two)
     assert not one.equals(other)
     np.testing.assert_array_equal(np.random.get_state()[1], before)  # noqa: NPY002 - restored after each run
