@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import tempfile
@@ -52,3 +53,12 @@ def write_run(result, folder: Path) -> Path:
 
 def read_summary(folder: Path) -> dict:
     return json.loads((Path(folder) / "summary.json").read_text())
+
+
+def source_fingerprint(modules: tuple[str, ...]) -> str:
+    """A short hash of the source of these `sim` modules, in order: it changes when the model's code does."""
+    package = Path(__file__).parent
+    digest = hashlib.sha256()
+    for name in modules:
+        digest.update((package / f"{name}.py").read_bytes())
+    return digest.hexdigest()[:16]

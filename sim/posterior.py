@@ -10,7 +10,6 @@ sets any free parameter by hand. Nothing here needs pyabc.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass, field
 from importlib import resources
@@ -20,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from . import freeparams
-from .io import csv_bytes, json_bytes, write_atomic
+from .io import csv_bytes, json_bytes, source_fingerprint, write_atomic
 from .observed import DataError
 from .params import ConfigError, RunConfig
 
@@ -120,10 +119,7 @@ MODEL_SOURCES = (
 def model_fingerprint() -> str:
     """Hash of the source of the modules a simulation and its statistics run through: a posterior made with a
     different fingerprint was fitted to another version of the model and should be made again."""
-    h = hashlib.sha256()
-    for name in MODEL_SOURCES:
-        h.update((resources.files("sim") / f"{name}.py").read_bytes())
-    return h.hexdigest()[:16]
+    return source_fingerprint(MODEL_SOURCES)
 
 
 def resolve_path(name_or_path: str | Path) -> Path:

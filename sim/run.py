@@ -9,11 +9,11 @@ import importlib.metadata as md
 import json
 import platform
 from collections.abc import Mapping
-from pathlib import Path
 
 import pandas as pd
 
 from . import posterior
+from .io import source_fingerprint
 from .model import AttritionModel
 from .params import ConfigError, ModelParams, RunConfig, from_mapping, model_params, set_path
 from .results import Result, collect
@@ -37,11 +37,7 @@ SIMULATING_MODULES = ("agents", "equations", "model", "params", "policies", "res
 @functools.cache
 def code_fingerprint() -> str:
     """A hash of the modules that decide a run's output, so a resumed sweep reruns after a model change."""
-    package = Path(__file__).parent
-    digest = hashlib.sha256()
-    for name in SIMULATING_MODULES:
-        digest.update((package / f"{name}.py").read_bytes())
-    return digest.hexdigest()[:16]
+    return source_fingerprint(SIMULATING_MODULES)
 
 
 def config_hash(run: RunConfig, seed: int | None = None) -> str:
