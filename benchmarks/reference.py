@@ -22,8 +22,9 @@ import mesa
 import numpy as np
 
 from sim import equations as eq
-from sim.model import CAUSES, FOUNDER, HIRE_KEYS, ROLE_UNIT, SENIORITY, OfferDraws, exponential_key
+from sim.model import CAUSES, FOUNDER, ROLE_UNIT, SENIORITY, OfferDraws, exponential_key
 from sim.params import ROLES, UNITS, ModelParams, parse_date, validate
+from sim.workforce import HIRE_KEYS
 
 VOLUNTARY, POACHED, SPINOUT, FORCED = range(4)
 K = {name: i for i, name in enumerate(HIRE_KEYS)}
@@ -467,22 +468,19 @@ class ReferenceModel(mesa.Model):
         return [e for e in self.leavers if e.announce_day == t]
 
     def _hire(self, t) -> int:
-        posts = [
-            (tm, r, target - active)
+        vacancies = [
+            (tm, r)
             for tm, (targets, actives) in enumerate(zip(self.team_target, self.team_role_active, strict=True))
             for r, (target, active) in enumerate(zip(targets, actives, strict=True))
-            if target > active
+            for _ in range(target - active)
         ]
-        if not posts:
+        if not vacancies:
             return 0
-        filled = self.hire_rng.binomial([v for _, _, v in posts], 1.0 / self.p.company.hire_fill_days)
-        roles, teams = [], []
-        for (tm, r, _), k in zip(posts, filled, strict=True):
-            roles += [r] * int(k)
-            teams += [tm] * int(k)
-        if roles:
-            self.add_people(roles, teams, [t] * len(roles))
-        return len(roles)
+        draws = self.hire_rng.random(len(vacancies))
+        filled = [post for post, u in zip(vacancies, draws, strict=True) if u < 1.0 / self.p.company.hire_fill_days]
+        if filled:
+            self.add_people([r for _, r in filled], [tm for tm, _ in filled], [t] * len(filled))
+        return len(filled)
 
     def run(self) -> ReferenceModel:
         for _ in range(self.days):

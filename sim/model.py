@@ -28,7 +28,7 @@ from . import shocks as shock_rules
 from .agents import Employee, Firm, Spinout
 from .params import ROLES, UNITS, ModelParams, parse_date, validate
 from .policies import LEVERS, CounterOffers
-from .workforce import NEVER, Workforce
+from .workforce import HIRE_KEYS, NEVER, K, Workforce
 
 CAUSES = ("voluntary", "poached", "spinout", "forced")
 VOLUNTARY, POACHED, SPINOUT, FORCED = range(4)
@@ -37,9 +37,6 @@ ROLE_UNIT = np.array(
     [UNITS.index(u) for u in ("research", "research", "research", "engineering", "product", "operations")]
 )
 SENIORITY = np.array([1.0, 0.8, 0.5, 0.4, 0.4, 0.1])  # assumption: co-founder .. operations
-# per-person draws made at hire, in this column order
-HIRE_KEYS = ("safety", "high_performer", "forced", "announce", "delay", "spinout", "group", "quit", "offer", "burst")
-K = {name: i for i, name in enumerate(HIRE_KEYS)}
 # an offer's four draws
 O_FIRM, O_COUNTER, O_ACCEPT, O_NEXT = range(4)
 
@@ -59,6 +56,7 @@ DAILY_COLUMNS = (
     "offers_countered",
 )
 COL = {name: i for i, name in enumerate(DAILY_COLUMNS)}
+CAUSE_COL = [COL[f"departures_{cause}"] for cause in CAUSES]
 
 
 def _role_vector(table: dict[str, float]) -> np.ndarray:
@@ -160,6 +158,7 @@ class AttritionModel(mesa.Model):
         self._log_unvested = Log1pCache()
 
         # role tables as vectors indexed by role code
+        self.seniority_by_role = SENIORITY
         self.pay_by_role = _role_vector(p.company.pay)
         self.grant_by_role = _role_vector(p.company.grant_years_of_pay) * self.pay_by_role
         self.load_by_role = _role_vector(p.dynamics.base_load)
@@ -258,14 +257,30 @@ class AttritionModel(mesa.Model):
 
     def _add_people(self, roles, teams, hired, initial=False) -> np.ndarray:
         """Hire people into new slots with their per-person draws; return the slots."""
-        wf, rng, count = self.workforce, self._hire_rng, len(roles)
+        wf, count = self.workforce, len(roles)
         sl = wf.add(count)
         slots = np.arange(sl.start, sl.stop)
+        keys = self._hire_rng.random((count, len(HIRE_KEYS) + wf.n_ties))
+        clock_keys = exponential_key(keys[:, [K["delay"], K["quit"], K["offer"], K["burst"]]])
+        # ties: uniform over the others present (new hires included), by skipping one's own place in the pool
+        pool = slots if initial or not wf.n_ties else np.concatenate([np.flatnonzero(wf.active[: sl.start]), slots])
+        if self.engine == "numba":
+            kernel.fill_hires(self, sl.start, roles, teams, hired, keys, clock_keys, pool, initial)
+        else:
+            self._fill_hires_numpy(sl, roles, teams, hired, keys, clock_keys, pool, initial)
+        self.employees.extend(Employee(self, s) for s in range(sl.start, sl.stop))
+        for lever in getattr(self, "levers", ()):
+            lever.on_hire(self, slots)
+        return slots
+
+    def _fill_hires_numpy(self, sl, roles, teams, hired, keys, clock_keys, pool, initial) -> None:
+        """New people's state: their role's pay, load, grant and autonomy, vesting dates, keys and ties."""
+        wf, d = self.workforce, self.p.dynamics
         wf.active[sl] = True
         wf.role[sl] = roles
         wf.team[sl] = teams
         wf.hired[sl] = hired
-        wf.seniority[sl] = SENIORITY[roles]
+        wf.seniority[sl] = self.seniority_by_role[roles]
         wf.pay[sl] = self.pay_by_role[roles]
         wf.load[sl] = self.load_by_role[roles]
         wf.grant[sl] = self.grant_by_role[roles]
@@ -276,40 +291,26 @@ class AttritionModel(mesa.Model):
         wf.autonomy0[sl] = a0
         wf.autonomy[sl] = a0
         wf.mission[sl] = self.p.dynamics.mission_baseline if self.mech.mission else 1.0
-        d = self.p.dynamics
         if not self.mech.burnout:
             wf.burnout[sl] = 0.0
         elif initial:
             wf.burnout[sl] = eq.burnout_equilibrium(wf.load[sl], d.burnout_rise, d.burnout_recovery)
         else:
             wf.burnout[sl] = d.initial_burnout
-        keys = rng.random((count, len(HIRE_KEYS) + wf.n_ties))
         wf.safety[sl] = keys[:, K["safety"]] < self.safety_by_role[roles]
         wf.high_performer[sl] = keys[:, K["high_performer"]] < self.p.company.high_performer_share
         wf.key_forced[sl] = keys[:, K["forced"]]
         wf.key_announce[sl] = keys[:, K["announce"]]
         wf.key_spinout[sl] = keys[:, K["spinout"]]
         wf.key_group[sl] = keys[:, K["group"]]
-        exp_keys = exponential_key(keys[:, [K["delay"], K["quit"], K["offer"], K["burst"]]])
-        wf.key_delay[sl], wf.quit_key[sl], wf.offer_key[sl], wf.burst_key[sl] = exp_keys.T
+        wf.key_delay[sl], wf.quit_key[sl], wf.offer_key[sl], wf.burst_key[sl] = clock_keys.T
         if wf.n_ties:
-            # ties: uniform over the others present (new hires included), by skipping one's own place in the pool
-            pool = np.flatnonzero(wf.active[: wf.n]) if not initial else slots
             pick = (keys[:, len(HIRE_KEYS) :] * max(pool.size - 1, 1)).astype(np.int64)
-            own = np.searchsorted(pool, slots)
+            own = np.searchsorted(pool, np.arange(sl.start, sl.stop))
             pick += pick >= own[:, None]
             wf.ties[sl] = pool[np.minimum(pick, pool.size - 1)]
-        if count > 16:
-            np.add.at(self.team_role_active, (teams, roles), 1)
-            np.add.at(self.team_active, teams, 1)
-        else:  # a day's few hires: plain loops beat np.add.at's overhead
-            for team, role in zip(teams.tolist(), roles.tolist(), strict=True):
-                self.team_role_active[team, role] += 1
-                self.team_active[team] += 1
-        self.employees.extend(Employee(self, s) for s in range(sl.start, sl.stop))
-        for lever in getattr(self, "levers", ()):
-            lever.on_hire(self, slots)
-        return slots
+        np.add.at(self.team_role_active, (teams, roles), 1)
+        np.add.at(self.team_active, teams, 1)
 
     def _build_firms(self) -> None:
         wf = self.workforce
@@ -376,7 +377,7 @@ class AttritionModel(mesa.Model):
             self._team_recent[team] += 1
             wf.chose_left[slot] = t
         self.departure_notes[slot] = (firm, shock, shock_share)
-        self._today[COL[f"departures_{CAUSES[cause]}"]] += 1
+        self._today[CAUSE_COL[cause]] += 1
         if wf.key_announce[slot] < self.announce_by_role[role]:
             wf.announce_day[slot] = t + int(np.ceil(self.delay_by_role[role] * wf.key_delay[slot]))
             self._new_waiting.append(slot)
@@ -421,24 +422,21 @@ class AttritionModel(mesa.Model):
 
     def step(self) -> None:
         t = self.day = self.steps - 1
-        wf, n = self.workforce, self.workforce.n
+        n = self.workforce.n
         slot_ring = t % self._ring.shape[0]
         self._team_recent -= self._ring[slot_ring]
         self._ring[slot_ring] = 0
+        self._stop_recruiting()
 
         if self.engine == "numba":
-            unvested_years, shock = kernel.hazard_day(self, n, t)
+            quitting, offered = kernel.advance_clocks(self, n, t)
         else:
-            unvested_years, shock = self._hazard_day_numpy(n, t)
-        b, a, m = wf.burnout[:n], wf.autonomy[:n], wf.mission[:n]
-        eligible = wf.active[:n] & ~wf.immune[:n]
-
-        poached = self._offers(n, t, eligible, unvested_years, a, m, b) if self.firms else ()
-        quits = eligible & (wf.quit_clock[:n] > wf.quit_key[:n])
-        if len(poached):
-            quits[poached] = False
-        for slot in np.flatnonzero(quits).tolist():
-            self.depart(slot, VOLUNTARY, shock_share=float(1.0 - 1.0 / shock[slot]))
+            quitting, offered = self._advance_clocks_numpy(n, t)
+        poached = self._offers(offered, t) if len(offered) else ()
+        for slot in quitting.tolist():
+            if slot not in poached:
+                shock = eq.shock_factor(self.shock_excess[t], self.workforce.shock_damping[slot])
+                self.depart(slot, VOLUNTARY, shock_share=float(1.0 - 1.0 / shock))
 
         for lever in self.levers:
             lever.daily(self, t)
@@ -446,24 +444,33 @@ class AttritionModel(mesa.Model):
         hires = self._hire(t) if self.mech.hiring else 0
         self._record(t, hires)
 
-    def _hazard_day_numpy(self, n, t):
-        """Wellbeing drifts and each person's quit clock adds today's hazard; return (unvested years, shock factor)."""
+    def _advance_clocks_numpy(self, n, t):
+        """Today's drift and hazards: every clock advances; return who passed their quit key and their offer key.
+
+        Wellbeing drifts, each person's quit clock adds today's hazard and, once there are
+        firms, their offer clock adds today's offer hazard. Only people who may leave
+        (present and not immune) are returned.
+        """
         wf = self.workforce
         b, a, m = self._update_wellbeing(n)
-        unvested_years, log_unvested, bump = self._equity(n, t)
+        log_unvested, bump = self._equity(n, t)
         log_wealth = self._log_wealth(wf.wealth[:n] / wf.pay[:n]) if self.mech.wealth else 0.0
         contagion = self._contagion(n, t) if self.mech.contagion else 0.0
         eta = eq.linear_predictor_logged(b, a, wf.autonomy0[:n], m, contagion, log_wealth, log_unvested, self.p.hazard)
-        shock = eq.shock_factor(self.shock_excess[t], wf.shock_damping[:n])
         mult = (
-            shock
+            eq.shock_factor(self.shock_excess[t], wf.shock_damping[:n])
             * eq.window_factor(t, wf.acq_until[:n], wf.acq_mult[:n])
             * eq.window_factor(t, wf.surv_until[:n], wf.surv_mult[:n])
             * eq.window_factor(t, wf.bonus_day[:n], wf.quit_mult[:n])
             * bump
         )
         wf.quit_clock[:n] += eq.hazard(self.h0, eta, mult)
-        return unvested_years, shock
+        eligible = wf.active[:n] & ~wf.immune[:n]
+        offered = ()
+        if self.firms:
+            wf.offer_clock[:n] += self.rival_rate_by_role[wf.role[:n]] + wf.courted[:n] * self.spinout_rate
+            offered = np.flatnonzero(eligible & (wf.offer_clock[:n] > wf.offer_key[:n]))
+        return np.flatnonzero(eligible & (wf.quit_clock[:n] > wf.quit_key[:n])), offered
 
     def _update_wellbeing(self, n):
         wf, d = self.workforce, self.p.dynamics
@@ -490,20 +497,26 @@ class AttritionModel(mesa.Model):
             self._vest_tables[key] = eq.vested_fraction(days, years, cliff_months)
         return self._vest_tables[key]
 
-    def _equity(self, n, t):
-        """Unvested equity in years of pay (and its log) and the post-vesting hazard factor, today."""
+    def unvested_years(self, idx, t: int):
+        """Equity still to vest plus any pending bonus, in years of pay, at day t (0.0 without vesting)."""
         if not self.mech.vesting:
-            return 0.0, 0.0, 1.0
+            return 0.0
         wf, v = self.workforce, self.p.vesting
         main = self._vest_table(v.years, v.cliff_months)
         refresh = self._vest_table(*self.refresh_schedule)
-        main_share = main[np.minimum(np.maximum(t - wf.grant_start[:n], 0), main.size - 1)]
-        refresh_share = refresh[np.minimum(np.maximum(t - wf.refresh_start[:n], 0), refresh.size - 1)]
-        vested = wf.grant[:n] * main_share + wf.refresh[:n] * refresh_share
-        unvested_years = eq.unvested_equity(wf.grant[:n], wf.refresh[:n], wf.bonus[:n], vested) / wf.pay[:n]
+        main_share = main[np.minimum(np.maximum(t - wf.grant_start[idx], 0), main.size - 1)]
+        refresh_share = refresh[np.minimum(np.maximum(t - wf.refresh_start[idx], 0), refresh.size - 1)]
+        vested = wf.grant[idx] * main_share + wf.refresh[idx] * refresh_share
+        return eq.unvested_equity(wf.grant[idx], wf.refresh[idx], wf.bonus[idx], vested) / wf.pay[idx]
+
+    def _equity(self, n, t):
+        """ln(1 + unvested years) and the post-vesting hazard factor, today."""
+        if not self.mech.vesting:
+            return 0.0, 1.0
+        wf, v = self.workforce, self.p.vesting
         since = (t - wf.milestones_by_column[:, :n]).view(np.uint32)  # days since each milestone; negative wraps
         in_bump = (since < v.bump_days).any(axis=0)
-        return unvested_years, self._log_unvested(unvested_years), np.where(in_bump, v.bump, 1.0)
+        return self._log_unvested(self.unvested_years(slice(0, n), t)), np.where(in_bump, v.bump, 1.0)
 
     def _contagion(self, n, t):
         """Share of each person's ties (teammates and cross-team ties) who chose to leave in the window."""
@@ -517,31 +530,33 @@ class AttritionModel(mesa.Model):
             ties = ties + wf.n_ties
         return eq.contagion_share(left, ties[team])
 
-    def _offers(self, n, t, eligible, unvested_years, a, m, b):
-        """Offers whose clock passed its key today, each settled by its own draws; return the slots that left."""
-        wf = self.workforce
+    def _stop_recruiting(self) -> None:
+        """Spin-outs whose places are filled or whose weeks are over stop courting from today."""
+        if not self._recruiting:
+            return
         for sp in self._recruiting:
-            if not sp.recruiting:  # places filled or weeks over: it stops courting from today
-                wf.courted[sp.targets] -= 1
+            if not sp.recruiting:
+                self.workforce.courted[sp.targets] -= 1
                 sp.courting = False
         self._recruiting = [sp for sp in self._recruiting if sp.courting]
-        wf.offer_clock[:n] += self.rival_rate_by_role[wf.role[:n]] + wf.courted[:n] * self.spinout_rate
-        offered = np.flatnonzero(eligible & (wf.offer_clock[:n] > wf.offer_key[:n]))
-        if offered.size == 0:
-            return ()
+
+    def _offers(self, offered, t) -> set[int]:
+        """Offers whose clock passed its key today, each settled by its own draws; return the slots that left."""
+        wf = self.workforce
         draws = np.array([self._offer_draws(slot, t) for slot in offered.tolist()])
         wf.offer_clock[offered] = 0.0
         wf.offer_key[offered] = exponential_key(draws[:, O_NEXT])
         firms = [self._pick_firm(slot, u) for slot, u in zip(offered.tolist(), draws[:, O_FIRM], strict=True)]
         multiple = np.array([f.offer_multiple for f in firms])
         culture = np.array([f.culture for f in firms])
-        uv = unvested_years[offered] if np.ndim(unvested_years) else unvested_years
-        delta = eq.offer_advantage(multiple, culture, uv, a[offered], m[offered], b[offered], self.p.choice)
+        uv = self.unvested_years(offered, t)
+        a, m, b = wf.autonomy[offered], wf.mission[offered], wf.burnout[offered]
+        delta = eq.offer_advantage(multiple, culture, uv, a, m, b, self.p.choice)
         matched = draws[:, O_COUNTER] < wf.match_prob[offered]
         raise_to = np.minimum(multiple, wf.match_cap[offered])
         delta = np.where(matched, delta - self.p.choice.pay * np.log(raise_to), delta)
         accepted = draws[:, O_ACCEPT] < eq.logistic(delta)
-        out = []
+        out = set()
         for j, slot in enumerate(offered.tolist()):
             firm = firms[j]
             firm.offers_made += 1
@@ -553,7 +568,7 @@ class AttritionModel(mesa.Model):
             if accepted[j]:
                 firm.offers_accepted += 1
                 self._today[COL["offers_accepted"]] += 1
-                out.append(slot)
+                out.add(slot)
                 if isinstance(firm, Spinout):
                     firm.recruits_left -= 1
                     self.depart(slot, SPINOUT, firm=firm.name)
@@ -567,7 +582,7 @@ class AttritionModel(mesa.Model):
             if firm.offers_made:
                 self._offers_log.append((t, firm.name, firm.offers_made, firm.offers_accepted))
                 firm.offers_made = firm.offers_accepted = 0
-        return np.array(out, dtype=np.int64)
+        return out
 
     def _pick_firm(self, slot: int, u: float) -> Firm:
         """The firm behind an offer, chosen in proportion to each firm's offer hazard for this person today."""
@@ -598,19 +613,18 @@ class AttritionModel(mesa.Model):
             self._today[COL["announced_founders"]] = np.count_nonzero(wf.role[today] == FOUNDER)
 
     def _hire(self, t) -> int:
-        """Backfill: each open post (team x role) is filled today with probability 1/hire_fill_days."""
+        """Backfill: each vacancy (a team's unfilled post in a role) is filled today w.p. 1/hire_fill_days."""
         vacancies = (self.team_target - self.team_role_active).ravel()
         open_posts = np.flatnonzero(vacancies > 0)
         if open_posts.size == 0:
             return 0
-        k = self._hire_rng.binomial(vacancies[open_posts], 1.0 / self.p.company.hire_fill_days)
-        filled = k > 0
-        if not filled.any():
+        posts = np.repeat(open_posts, vacancies[open_posts])  # one entry per vacancy, by team then role
+        filled = posts[self._hire_rng.random(posts.size) < 1.0 / self.p.company.hire_fill_days]
+        if filled.size == 0:
             return 0
-        teams, roles = np.divmod(open_posts[filled], len(ROLES))
-        reps = k[filled]
-        self._add_people(np.repeat(roles, reps).astype(np.int8), np.repeat(teams, reps), np.full(reps.sum(), t))
-        return int(reps.sum())
+        teams, roles = np.divmod(filled, len(ROLES))
+        self._add_people(roles.astype(np.int8), teams, np.full(filled.size, t))
+        return filled.size
 
     def _record(self, t, hires) -> None:
         wf, n, row = self.workforce, self.workforce.n, self._today
@@ -625,7 +639,7 @@ class AttritionModel(mesa.Model):
             row[COL["mean_autonomy"]] = wf.autonomy[:n] @ act / headcount
             row[COL["mean_mission"]] = wf.mission[:n] @ act / headcount
         self._daily_table[t] = row
-        self._today = np.zeros(len(DAILY_COLUMNS))
+        row[:] = 0.0
 
     def run(self) -> AttritionModel:
         """Step through every day of the window."""

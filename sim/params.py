@@ -477,6 +477,7 @@ class RunConfig(ModelParams):
     """
 
     seed: int = 0
+    replicates: int = 1  # seeds per job: seed, seed+1, ..., seed+replicates-1, each a complete run (sim/cli.py)
     study: str = "adhoc"
     lever: dict[str, LeverConfig] = field(default_factory=dict)
     design: DesignConfig = field(default_factory=DesignConfig)
@@ -484,6 +485,14 @@ class RunConfig(ModelParams):
     posterior_file: str = ""  # a posterior sample: a name ("xai": sim/data/posterior_xai.csv) or a CSV path
     posterior_draw: int = -1  # k >= 0: draw k of its fixed weighted resample; -1: the posterior median
     free: dict[str, float] = field(default_factory=dict)  # values set last, e.g. free.shock_scale=2
+
+
+def validate_run(run: RunConfig) -> RunConfig:
+    """Check the run-level values that are not the model's (`validate` checks those); raise ConfigError by field."""
+    n = run.replicates
+    allowed = "an integer >= 1 (a job runs seeds seed, seed+1, ..., seed+replicates-1)"
+    _check(isinstance(n, int) and not isinstance(n, bool) and n >= 1, "replicates", n, allowed)
+    return run
 
 
 def resolve_levers(levers: list, library: dict[str, LeverConfig]) -> list[LeverConfig]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -25,8 +24,13 @@ class Result:
     summary: dict = field(default_factory=dict)
 
 
-def _dates(model: AttritionModel, days) -> list:
-    return [model.start + dt.timedelta(days=int(d)) for d in days]
+def _dates(model: AttritionModel, days) -> np.ndarray:
+    """`datetime.date` objects of day indices (numpy converts day-resolution datetimes to dates)."""
+    return (np.datetime64(model.start, "D") + np.asarray(days, dtype=np.int64)).astype(object)
+
+
+def _names(names: tuple[str, ...], codes) -> np.ndarray:
+    return np.array(names, dtype=object)[codes]
 
 
 def daily_table(model: AttritionModel) -> pd.DataFrame:
@@ -40,21 +44,21 @@ def daily_table(model: AttritionModel) -> pd.DataFrame:
 def departures_table(model: AttritionModel) -> pd.DataFrame:
     wf, n = model.workforce, model.workforce.n
     slots = np.flatnonzero(wf.left[:n] < NEVER)
-    notes = [model.departure_notes[s] for s in slots]
+    notes = [model.departure_notes[s] for s in slots.tolist()]
     ann = wf.announce_day[slots]
-    ann_dates = [model.start + dt.timedelta(days=int(d)) if d < model.days else None for d in ann]
+    ann_dates = np.where(ann < model.days, _dates(model, np.minimum(ann, model.days)), None)
     df = pd.DataFrame(
         {
             "date": _dates(model, wf.left[slots]),
             "seed": model.seed,
             "person": slots,
-            "role": [ROLES[r] for r in wf.role[slots]],
+            "role": _names(ROLES, wf.role[slots]),
             "team": wf.team[slots],
-            "unit": [UNITS[u] for u in model.team_unit[wf.team[slots]]],
+            "unit": _names(UNITS, model.team_unit[wf.team[slots]]),
             "founder": wf.role[slots] == FOUNDER,
             "hired": _dates(model, wf.hired[slots]),
             "tenure_days": wf.left[slots] - wf.hired[slots],
-            "cause": [CAUSES[c] for c in wf.cause[slots]],
+            "cause": _names(CAUSES, wf.cause[slots]),
             "firm": [x[0] for x in notes],
             "shock": [x[1] for x in notes],
             "shock_share": np.round([x[2] for x in notes], 6),

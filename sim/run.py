@@ -15,20 +15,27 @@ import pandas as pd
 from . import posterior
 from .io import source_fingerprint
 from .model import AttritionModel
-from .params import ConfigError, ModelParams, RunConfig, from_mapping, model_params, set_path
+from .params import ConfigError, ModelParams, RunConfig, from_mapping, model_params, set_path, validate_run
 from .results import Result, collect
 
 VERSIONED = ("exodus", "mesa", "numpy", "scipy", "pandas", "hydra-core", "omegaconf", "numba")
 
 
-def package_versions() -> dict[str, str]:
-    out = {"python": platform.python_version()}
+@functools.cache
+def _package_versions() -> tuple[tuple[str, str], ...]:
+    out = [("python", platform.python_version())]
     for name in VERSIONED:
         try:
-            out[name] = md.version(name)
+            out.append((name, md.version(name)))
         except md.PackageNotFoundError:
-            out[name] = "not installed"
-    return out
+            out.append((name, "not installed"))
+    return tuple(out)
+
+
+def package_versions() -> dict[str, str]:
+    """Versions of Python and the packages that decide a run's output: read once per process (importlib.metadata
+    costs ~10 ms a call), a new dict each call."""
+    return dict(_package_versions())
 
 
 SIMULATING_MODULES = ("agents", "equations", "model", "params", "policies", "results", "run", "shocks", "workforce")
@@ -42,10 +49,34 @@ def code_fingerprint() -> str:
 
 def config_hash(run: RunConfig, seed: int | None = None) -> str:
     """Fingerprint of the resolved config, seed and model code: a finished run with the same one is skipped."""
+    return _hash_resolved(_resolved(run, seed))
+
+
+def _resolved(run: RunConfig, seed: int | None = None) -> dict:
+    """The resolved config of one run as plain data (what summary.json records and the hash covers): its seed,
+    and `replicates` = 1 (one run, whichever job of how many seeds it ran in)."""
     resolved = dataclasses.asdict(run)
     resolved["seed"] = run.seed if seed is None else seed
-    resolved["_code"] = code_fingerprint()
-    return hashlib.sha256(json.dumps(resolved, sort_keys=True, default=str).encode()).hexdigest()[:16]
+    resolved["replicates"] = 1
+    return resolved
+
+
+def _hash_resolved(resolved: dict) -> str:
+    keyed = {**resolved, "_code": code_fingerprint()}
+    return hashlib.sha256(json.dumps(keyed, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+def replicate(run: RunConfig, seed: int) -> RunConfig:
+    """Replicate `seed` of a job as the single run it is (seed=`seed`, replicates=1).
+
+    The nested config is shared, not copied (a deep copy costs ~3 ms a run): a run never changes its config,
+    and tests/test_replicates.py checks that a replicate's folder equals that of the seed run alone."""
+    return dataclasses.replace(run, seed=seed, replicates=1)
+
+
+def replicate_seeds(run: RunConfig) -> range:
+    """The seeds a job runs: seed, seed+1, ..., seed+replicates-1."""
+    return range(run.seed, run.seed + run.replicates)
 
 
 def as_run_config(config) -> RunConfig:
@@ -62,7 +93,7 @@ def as_run_config(config) -> RunConfig:
         except Exception as exc:  # not an OmegaConf object either
             raise TypeError(f"cannot read a config from {type(config).__name__}") from exc
     config = {k: v for k, v in dict(config).items() if k != "hydra"}
-    run = apply_design_row(from_mapping(RunConfig, config))
+    run = apply_design_row(validate_run(from_mapping(RunConfig, config)))
     return posterior.apply_to_run(run)  # posterior draw and free parameters
 
 
@@ -107,13 +138,13 @@ def build_model(config, seed: int | None = None) -> AttritionModel:
 
 
 def simulate(config, seed: int | None = None) -> Result:
-    """Run one replicate; the summary records the resolved config, seed and package versions."""
+    """Run one seed; the summary records the resolved config (as a single run: `replicates` = 1), seed, config hash
+    and package versions."""
     run = as_run_config(config)
     seed = run.seed if seed is None else seed
     model = AttritionModel(model_params(run), seed=seed).run()
     result = collect(model)
-    resolved = dataclasses.asdict(run)
-    resolved["seed"] = seed
+    resolved = _resolved(run, seed)
     result.summary = {
         "study": run.study,
         "policy": run.policy.name,
@@ -121,7 +152,7 @@ def simulate(config, seed: int | None = None) -> Result:
         "window": {"start": run.window.start, "end": run.window.end},
         "figures": result.summary,
         "config": resolved,
-        "config_hash": config_hash(run, seed),
+        "config_hash": _hash_resolved(resolved),
         "versions": package_versions(),
     }
     return result

@@ -1,4 +1,5 @@
-"""Read a sweep folder (one sub-folder per run) into tidy tables, skipping and listing unfinished runs.
+"""Read a sweep folder (one sub-folder per run, or per job of `replicates` runs in `seed=<k>/` sub-folders)
+into tidy tables, skipping and listing unfinished runs.
 
 Hydra writes no aggregate of a multirun; this module is that aggregate. Each run is
 identified by its `arm` (the policy and the settings of the levers it uses) and its
@@ -11,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,9 +26,11 @@ from .io import COMPLETE
 FAILED = "FAILED"  # written by the `exodus` app into a run folder whose run raised
 RUN_FILES = ("daily.csv", "departures.csv", "summary.json")
 RUN_SIGNS = (COMPLETE, FAILED, ".hydra", "summary.json")  # any of these makes a folder a run folder
+OWN_RUN_SIGNS = (COMPLETE, FAILED, "summary.json")  # a job folder holding replicates is a run itself only with these
+REPLICATE = re.compile(r"seed=-?\d+")  # the name of a replicate's folder inside its job's folder (`replicates` > 1)
 ARM_FIELDS = ("policy", "lever")  # what a policy decides; everything else is the uncertain world
-NOT_SCENARIO = ("policy", "lever", "study", "seed")
-LABEL_SKIP = ("policy", "seed", "study", "experiment", "+experiment", "hydra")
+NOT_SCENARIO = ("policy", "lever", "study", "seed", "replicates")
+LABEL_SKIP = ("policy", "seed", "replicates", "study", "experiment", "+experiment", "hydra")
 
 
 class SweepError(ValueError):
@@ -77,14 +81,37 @@ def _why_incomplete(folder: Path) -> str | None:
     return f"COMPLETE but missing {', '.join(missing)}" if missing else None
 
 
+def _replicates(job: Path) -> list[Path]:
+    """The replicate folders of a job folder (`seed=<k>/`), by seed."""
+    found = [p for p in job.iterdir() if p.is_dir() and REPLICATE.fullmatch(p.name)]
+    return sorted(found, key=lambda p: int(p.name.split("=", 1)[1]))
+
+
 def find_runs(root: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
-    """Run folders directly under `root`: the complete ones, and the others with the reason."""
+    """Run folders under `root`: the complete ones, and the others with the reason.
+
+    A folder directly under `root` (not hidden) is read as follows. If it has sub-folders named
+    `seed=<integer>`, it is a job that ran several replicates (`replicates` > 1): each such
+    sub-folder is a run folder, whatever it holds (an empty one is a replicate that was interrupted);
+    the job folder itself is a run folder too only if it holds `COMPLETE`, `FAILED` or `summary.json`
+    (e.g. its config was refused before any replicate ran). Otherwise it is a run folder if it holds
+    any of RUN_SIGNS (a Hydra job's `.hydra`, `COMPLETE`, `FAILED` or `summary.json`). Replicates a
+    job never reached have no folder and are not listed.
+    """
     root = Path(root)
     if not root.exists():
         raise SweepError(f"{root}: no such folder")
     if not root.is_dir():
         raise SweepError(f"{root}: not a folder")
-    folders = sorted(p for p in root.iterdir() if not p.name.startswith(".") and _is_run_folder(p))
+    folders = []
+    for p in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        replicates = _replicates(p)
+        if not replicates and _is_run_folder(p):
+            folders.append(p)
+        elif replicates:
+            if any((p / f).exists() for f in OWN_RUN_SIGNS):
+                folders.append(p)
+            folders.extend(replicates)
     complete, incomplete = [], []
     for f in folders:
         why = _why_incomplete(f)
@@ -92,9 +119,29 @@ def find_runs(root: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
     return complete, incomplete
 
 
+def run_name(root: Path, folder: Path) -> str:
+    """A run's name in the tables: its folder relative to the sweep folder (`job/seed=3` for a replicate)."""
+    return Path(folder).relative_to(root).as_posix()
+
+
+def is_replicate(folder: Path) -> bool:
+    """A replicate's folder: named `seed=<k>`, without its own `.hydra`, inside a job folder that has one."""
+    folder = Path(folder)
+    return (
+        REPLICATE.fullmatch(folder.name) is not None
+        and not (folder / ".hydra").exists()
+        and (folder.parent / ".hydra").is_dir()
+    )
+
+
 def read_overrides(folder: Path) -> list[str]:
-    """The command-line overrides of a run (Hydra's `.hydra/overrides.yaml`), or [] if absent."""
-    path = Path(folder) / ".hydra" / "overrides.yaml"
+    """The command-line overrides of a run (Hydra's `.hydra/overrides.yaml`), or [] if absent.
+
+    A replicate has none of its own: it reads its job's (whose `seed` is the job's first seed; the
+    replicate's own seed is in its summary).
+    """
+    folder = Path(folder)
+    path = (folder.parent if is_replicate(folder) else folder) / ".hydra" / "overrides.yaml"
     if not path.exists():
         return []
     data = yaml.safe_load(path.read_text())
@@ -146,7 +193,7 @@ def tenure_rows(daily: pd.DataFrame, departures: pd.DataFrame, start: dt.date) -
     return out[out["count"] > 0].reset_index(drop=True)
 
 
-def _read_run(folder: Path) -> tuple[dict, pd.DataFrame, pd.DataFrame, list[dict]]:
+def _read_run(folder: Path, name: str) -> tuple[dict, pd.DataFrame, pd.DataFrame, list[dict]]:
     summary = json.loads((folder / "summary.json").read_text())
     missing = [k for k in ("policy", "seed", "window", "config", "figures") if k not in summary]
     if missing:
@@ -154,7 +201,7 @@ def _read_run(folder: Path) -> tuple[dict, pd.DataFrame, pd.DataFrame, list[dict
     config = summary["config"]
     overrides = read_overrides(folder)
     record = {
-        "run": folder.name,
+        "run": name,
         "policy": summary["policy"],
         "seed": int(summary["seed"]),
         "scenario": scenario_key(config),
@@ -188,14 +235,14 @@ def read_sweep(root: Path, progress: bool | None = None) -> Sweep:
     """
     root = Path(root)
     complete, incomplete = find_runs(root)
-    skipped = [{"run": f.name, "reason": why} for f, why in incomplete]
+    skipped = [{"run": run_name(root, f), "reason": why} for f, why in incomplete]
     records, dailies, tenures, shocks = [], [], [], {}
     bar = tqdm(complete, desc="reading runs", unit="run", disable=None if progress is None else not progress)
     for folder in bar:
         try:
-            record, daily, tenure, run_shocks = _read_run(folder)
+            record, daily, tenure, run_shocks = _read_run(folder, run_name(root, folder))
         except (OSError, ValueError, KeyError, TypeError, pd.errors.ParserError) as exc:
-            skipped.append({"run": folder.name, "reason": f"unreadable: {type(exc).__name__}: {exc}"})
+            skipped.append({"run": run_name(root, folder), "reason": f"unreadable: {type(exc).__name__}: {exc}"})
             continue
         records.append(record)
         dailies.append(daily.assign(run=record["run"]))

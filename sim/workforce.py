@@ -5,6 +5,9 @@ from __future__ import annotations
 import numpy as np
 
 NEVER = np.iinfo(np.int32).max // 2  # a day index past any window
+# per-person uniforms drawn at hire, in this column order (then one per cross-team tie)
+HIRE_KEYS = ("safety", "high_performer", "forced", "announce", "delay", "spinout", "group", "quit", "offer", "burst")
+K = {name: i for i, name in enumerate(HIRE_KEYS)}
 
 # name -> (dtype, fill value for a new slot)
 FIELDS: dict[str, tuple[type, object]] = {

@@ -61,7 +61,7 @@ def test_fast_model_and_reference_make_the_same_departures(name):
 
 @pytest.mark.parametrize("name", ["bundle_culture", "busy"])
 def test_numba_kernel_gives_the_numpy_results(name):
-    """The compiled daily loop (extra `fast`) and the numpy path give identical tables."""
+    """The compiled daily loop and hiring (extra `fast`) and the numpy path give identical tables."""
     pytest.importorskip("numba")
     overrides, _ = CONFIGS[name]
     params = model_params(as_run_config(sim.compose([*overrides, "company.headcount=300"])))
