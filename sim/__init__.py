@@ -1,9 +1,17 @@
 """exodus: an agent-based model of talent attrition at a frontier AI lab."""
 
-from .model import AttritionModel
 from .params import ModelParams, RunConfig
-from .results import Result
-from .run import simulate
+
+_LAZY = {"AttritionModel": ".model", "Result": ".results", "simulate": ".run"}
+
+
+def __getattr__(name: str):
+    """The model and its runner are imported on first use (Mesa and numba take a second to import)."""
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name], __name__), name)
+    raise AttributeError(f"module 'sim' has no attribute {name!r}")
 
 
 def compose(overrides: list[str] | None = None):

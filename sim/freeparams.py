@@ -14,7 +14,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
 
 from .params import ConfigError, RunConfig
 
@@ -34,6 +33,8 @@ class FreeParam:
 
     def prior(self):
         """The prior as a frozen scipy distribution."""
+        from scipy import stats  # imported on use: scipy.stats takes ~0.3 s to import
+
         if self.log:
             return stats.loguniform(self.low, self.high)
         return stats.uniform(self.low, self.high - self.low)

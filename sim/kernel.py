@@ -58,7 +58,7 @@ if numba is not None:
         wealth_x, wealth_y, unvested_x, unvested_y = memo
         team_gap = _team_gap(team_active, team_posts)
         top_main, top_refresh = main_vest.size - 1, refresh_vest.size - 1
-        quitting, offered = np.empty(n, np.int64), np.empty(n, np.int64)
+        quitting, offered, offered_unvested = np.empty(n, np.int64), np.empty(n, np.int64), np.empty(n)
         n_quit = n_offer = 0
         for i in range(n):
             if not active[i]:
@@ -71,7 +71,7 @@ if numba is not None:
                 autonomy[i] = _relax(autonomy[i], autonomy0[i], drift)
             if mission_on:
                 mission[i] = max(_relax(mission[i], mission_base, mission_rec), mission_floor[i])
-            log_unvested, in_bump = 0.0, False
+            uy, log_unvested, in_bump = 0.0, 0.0, False
             if vesting_on:
                 vested = (
                     grant[i] * main_vest[min(max(t - grant_start[i], 0), top_main)]
@@ -117,11 +117,12 @@ if numba is not None:
                 continue
             if offers_on and offer_clock[i] > offer_key[i]:
                 offered[n_offer] = i
+                offered_unvested[n_offer] = uy
                 n_offer += 1
             if quit_clock[i] > quit_key[i]:
                 quitting[n_quit] = i
                 n_quit += 1
-        return quitting[:n_quit], offered[:n_offer]
+        return quitting[:n_quit], offered[:n_offer], offered_unvested[:n_offer]
 
     @_jit
     def _fill_hires(
@@ -166,7 +167,8 @@ if numba is not None:
 
 
 def advance_clocks(model, n: int, t: int):
-    """Run the compiled day for slots [0, n); return (slots passing their quit key, slots passing their offer key)."""
+    """Run the compiled day for slots [0, n); return the slots passing their quit key, those passing their offer
+    key, and the latter's unvested equity in years of pay (as `AttritionModel._advance_clocks_numpy`)."""
     wf, d, v, h, mech = model.workforce, model.p.dynamics, model.p.vesting, model.p.hazard, model.mech
     if getattr(model, "_kernel_args", (None,))[0] is not wf.active:  # built once, again when the arrays grow
         rates = (d.shortstaff_load, d.burnout_rise, d.burnout_recovery, d.autonomy_drift)

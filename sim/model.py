@@ -16,6 +16,7 @@ counter-based generator indexed by (person, day). Hires draw from their own stre
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 from functools import partial
 
@@ -181,6 +182,9 @@ class AttritionModel(mesa.Model):
         self.rival_rate_by_role = np.zeros(len(ROLES))  # daily offer hazard from all rivals, by role
         if self.mech.poaching:
             self._build_firms()
+        # firm lookups of an offer, cached per model: rivals by role, and cumulative rates by (role, firms)
+        self._offering_rivals = functools.cache(self._offering_rivals)
+        self._cumulative_rates = functools.cache(self._cumulative_rates)
         self._recruiting: list[Spinout] = []  # spin-outs making offers today
         self._courting: dict[int, list[Spinout]] = {}  # slot -> spin-outs that court it, in founding order
         self.spinout_rate = float(eq.daily_hazard(p.spinout.offers_per_day))  # offer hazard for each target
@@ -429,10 +433,10 @@ class AttritionModel(mesa.Model):
         self._stop_recruiting()
 
         if self.engine == "numba":
-            quitting, offered = kernel.advance_clocks(self, n, t)
+            quitting, offered, unvested = kernel.advance_clocks(self, n, t)
         else:
-            quitting, offered = self._advance_clocks_numpy(n, t)
-        poached = self._offers(offered, t) if len(offered) else ()
+            quitting, offered, unvested = self._advance_clocks_numpy(n, t)
+        poached = self._offers(offered, unvested, t) if len(offered) else ()
         for slot in quitting.tolist():
             if slot not in poached:
                 shock = eq.shock_factor(self.shock_excess[t], self.workforce.shock_damping[slot])
@@ -445,7 +449,8 @@ class AttritionModel(mesa.Model):
         self._record(t, hires)
 
     def _advance_clocks_numpy(self, n, t):
-        """Today's drift and hazards: every clock advances; return who passed their quit key and their offer key.
+        """Today's drift and hazards: every clock advances; return who passed their quit key, who passed their offer
+        key, and the latter's unvested equity in years of pay (what an offer weighs).
 
         Wellbeing drifts, each person's quit clock adds today's hazard and, once there are
         firms, their offer clock adds today's offer hazard. Only people who may leave
@@ -466,11 +471,12 @@ class AttritionModel(mesa.Model):
         )
         wf.quit_clock[:n] += eq.hazard(self.h0, eta, mult)
         eligible = wf.active[:n] & ~wf.immune[:n]
-        offered = ()
+        offered = np.zeros(0, dtype=np.int64)
         if self.firms:
             wf.offer_clock[:n] += self.rival_rate_by_role[wf.role[:n]] + wf.courted[:n] * self.spinout_rate
             offered = np.flatnonzero(eligible & (wf.offer_clock[:n] > wf.offer_key[:n]))
-        return np.flatnonzero(eligible & (wf.quit_clock[:n] > wf.quit_key[:n])), offered
+        quitting = np.flatnonzero(eligible & (wf.quit_clock[:n] > wf.quit_key[:n]))
+        return quitting, offered, self.unvested_years(offered, t) if offered.size else 0.0
 
     def _update_wellbeing(self, n):
         wf, d = self.workforce, self.p.dynamics
@@ -540,7 +546,7 @@ class AttritionModel(mesa.Model):
                 sp.courting = False
         self._recruiting = [sp for sp in self._recruiting if sp.courting]
 
-    def _offers(self, offered, t) -> set[int]:
+    def _offers(self, offered, unvested_years, t) -> set[int]:
         """Offers whose clock passed its key today, each settled by its own draws; return the slots that left."""
         wf = self.workforce
         draws = np.array([self._offer_draws(slot, t) for slot in offered.tolist()])
@@ -549,9 +555,8 @@ class AttritionModel(mesa.Model):
         firms = [self._pick_firm(slot, u) for slot, u in zip(offered.tolist(), draws[:, O_FIRM], strict=True)]
         multiple = np.array([f.offer_multiple for f in firms])
         culture = np.array([f.culture for f in firms])
-        uv = self.unvested_years(offered, t)
         a, m, b = wf.autonomy[offered], wf.mission[offered], wf.burnout[offered]
-        delta = eq.offer_advantage(multiple, culture, uv, a, m, b, self.p.choice)
+        delta = eq.offer_advantage(multiple, culture, unvested_years, a, m, b, self.p.choice)
         matched = draws[:, O_COUNTER] < wf.match_prob[offered]
         raise_to = np.minimum(multiple, wf.match_cap[offered])
         delta = np.where(matched, delta - self.p.choice.pay * np.log(raise_to), delta)
@@ -587,10 +592,19 @@ class AttritionModel(mesa.Model):
     def _pick_firm(self, slot: int, u: float) -> Firm:
         """The firm behind an offer, chosen in proportion to each firm's offer hazard for this person today."""
         role = self.workforce.role[slot]
-        firms = [f for f in self.rivals if f.role_rate[role] > 0]
-        firms += [sp for sp in self._courting.get(slot, ()) if sp.courting]
-        rates = np.cumsum([f.offer_rate(role) for f in firms])
+        firms = self._offering_rivals(role)
+        courting = [sp for sp in self._courting.get(slot, ()) if sp.courting]
+        if courting:
+            firms = firms + courting
+        rates = self._cumulative_rates(role, tuple(firms))
         return firms[min(int(np.searchsorted(rates, u * rates[-1], side="right")), len(firms) - 1)]
+
+    def _offering_rivals(self, role: int) -> list[Firm]:
+        """The rival labs that make offers to people of this role (their rates are fixed)."""
+        return [f for f in self.rivals if f.role_rate[role] > 0]
+
+    def _cumulative_rates(self, role: int, firms: tuple[Firm, ...]) -> np.ndarray:
+        return np.cumsum([f.offer_rate(role) for f in firms])
 
     def _announce(self, t):
         """Public announcements: scheduled ones fall due; a recent burst makes leavers who would post later post now."""

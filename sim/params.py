@@ -406,6 +406,17 @@ def validate(p: ModelParams) -> ModelParams:
     return p
 
 
+def as_plain(obj):
+    """A config as plain dicts and lists (what `dataclasses.asdict` gives, without its deep copy of every value)."""
+    if is_dataclass(obj):
+        return {f.name: as_plain(getattr(obj, f.name)) for f in fields(obj)}
+    if isinstance(obj, list | tuple):
+        return type(obj)(as_plain(x) for x in obj)
+    if isinstance(obj, dict):
+        return {k: as_plain(v) for k, v in obj.items()}
+    return obj
+
+
 def from_mapping(cls, data, where: str = ""):
     """Build dataclass `cls` from a nested mapping, refusing unknown keys by name."""
     if not is_dataclass(cls):

@@ -9,14 +9,17 @@ import importlib.metadata as md
 import json
 import platform
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from . import posterior
 from .io import source_fingerprint
-from .model import AttritionModel
-from .params import ConfigError, ModelParams, RunConfig, from_mapping, model_params, set_path, validate_run
-from .results import Result, collect
+from .params import ConfigError, ModelParams, RunConfig, as_plain, from_mapping, model_params, set_path, validate_run
+
+if TYPE_CHECKING:  # the model (Mesa, numba) is imported on first use: Hydra's parent process never needs it
+    from .model import AttritionModel
+    from .results import Result
 
 VERSIONED = ("exodus", "mesa", "numpy", "scipy", "pandas", "hydra-core", "omegaconf", "numba")
 
@@ -55,7 +58,7 @@ def config_hash(run: RunConfig, seed: int | None = None) -> str:
 def _resolved(run: RunConfig, seed: int | None = None) -> dict:
     """The resolved config of one run as plain data (what summary.json records and the hash covers): its seed,
     and `replicates` = 1 (one run, whichever job of how many seeds it ran in)."""
-    resolved = dataclasses.asdict(run)
+    resolved = as_plain(run)
     resolved["seed"] = run.seed if seed is None else seed
     resolved["replicates"] = 1
     return resolved
@@ -133,6 +136,8 @@ def read_design(path: str) -> pd.DataFrame:
 
 
 def build_model(config, seed: int | None = None) -> AttritionModel:
+    from .model import AttritionModel
+
     run = as_run_config(config)
     return AttritionModel(model_params(run), seed=run.seed if seed is None else seed)
 
@@ -140,6 +145,9 @@ def build_model(config, seed: int | None = None) -> AttritionModel:
 def simulate(config, seed: int | None = None) -> Result:
     """Run one seed; the summary records the resolved config (as a single run: `replicates` = 1), seed, config hash
     and package versions."""
+    from .model import AttritionModel
+    from .results import collect
+
     run = as_run_config(config)
     seed = run.seed if seed is None else seed
     model = AttritionModel(model_params(run), seed=seed).run()
