@@ -1,12 +1,16 @@
-"""The dense part of the daily step as one compiled loop (numba, optional extra `fast`).
+"""The dense parts of the daily step as compiled loops (numba, optional extra `fast`).
 
 `advance_clocks` does what `AttritionModel._advance_clocks_numpy` does: burnout, autonomy
 and mission drift, equity, contagion, the linear predictor, the hazard multipliers, each
 person's quit clock and offer clock, and the lists of people whose clocks passed their keys.
-It calls the same functions of `sim.equations` (compiled, on floats) in the same order, so
-both paths give the same numbers; it only skips people who have left and makes one pass over
-memory instead of one per operation. Without numba, `available()` is False and the model
-uses the numpy path.
+`fill_hires` does what `AttritionModel._fill_hires_numpy` does for a day's hires. They call
+the same functions of `sim.equations` (compiled, on floats) in the same order; they only skip
+people who have left and make one pass over memory instead of one per operation (and one call
+instead of dozens of small numpy calls). One caveat on "the same numbers": numpy's vectorised
+exp and log1p (AVX-512 on this kind of machine) and the scalar ones numba calls can differ in
+the last bit, so a clock can differ by an ulp between the paths; an event differs only if a
+clock lands within an ulp of its key, and the tests check that both paths give identical
+tables. Without numba, `available()` is False and the model uses the numpy path.
 """
 
 from __future__ import annotations
