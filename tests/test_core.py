@@ -1,5 +1,7 @@
 """The core model: reproducibility, analytic survival, the vesting cliff, contagion, Mesa idioms."""
 
+import datetime as dt
+
 import numpy as np
 import pytest
 from mesa import DataCollector
@@ -103,6 +105,36 @@ def test_backfill_hiring_refills_vacancies(compose):
     )
     assert res.daily.hires.sum() > 0.7 * len(res.departures)
     assert res.daily.headcount.iloc[-1] > 950
+
+
+def test_vacancies_fill_after_geometric_delays(compose):
+    """Each vacancy is filled on a given day with probability q = 1/hire_fill_days, from the day it opens:
+    fill delays are geometric on {0, 1, ...}, with mean (1 - q) / q and P(delay <= k) = 1 - (1 - q)^(k+1)."""
+    q, cut, delays = 1 / 20, dt.date(2025, 10, 1), []
+    for seed in range(3):
+        res = sim.simulate(
+            compose(
+                "mechanisms=none",
+                "mechanisms.shocks=true",
+                "mechanisms.hiring=true",
+                "hazard.base_annual=1e-9",  # no other departure: 300 vacancies open on one day
+                *NO_FOUNDERS,
+                "company.headcount=1000",
+                "company.hire_fill_days=20",
+                f"seed={seed}",
+                "shocks=[{type: layoff, date: '2025-10-01', forced_exits: 300, name: cut, backfill: true}]",
+            )
+        )
+        assert len(res.departures) == 300 and res.daily.hires.sum() == 300
+        day = (res.daily.date - cut).map(lambda d: d.days).to_numpy()
+        delays += np.repeat(day, res.daily.hires.to_numpy()).tolist()
+    delays = np.array(delays)
+    assert delays.min() >= 0
+    sd_mean = np.sqrt(1 - q) / q / np.sqrt(delays.size)
+    assert abs(delays.mean() - (1 - q) / q) < 4 * sd_mean
+    for k in (0, 9, 29):
+        p = 1 - (1 - q) ** (k + 1)
+        assert abs((delays <= k).mean() - p) < 4 * np.sqrt(p * (1 - p) / delays.size), k
 
 
 def test_employees_are_mesa_agents(compose):
