@@ -7,11 +7,16 @@ _LAZY = {"AttritionModel": ".model", "Result": ".results", "simulate": ".run"}
 
 def __getattr__(name: str):
     """The model and its runner are imported on first use (Mesa and numba take a second to import)."""
-    if name in _LAZY:
-        import importlib
+    import importlib
 
+    if name in _LAZY:
         return getattr(importlib.import_module(_LAZY[name], __name__), name)
-    raise AttributeError(f"module 'sim' has no attribute {name!r}")
+    try:  # a submodule, as `import sim; sim.model` found it when this file imported the model
+        return importlib.import_module(f".{name}", __name__)
+    except ModuleNotFoundError as exc:
+        if exc.name != f"{__name__}.{name}":  # the submodule exists but needs something missing
+            raise
+        raise AttributeError(f"module 'sim' has no attribute {name!r}") from None
 
 
 def compose(overrides: list[str] | None = None):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import multiprocessing
 
-PRELOAD = ["sim.run", "sim.freeparams", "sim.targets"]
+PRELOAD = ["sim.run", "sim.model", "sim.results", "sim.freeparams", "sim.targets"]
 
 
 def pool(procs: int):

@@ -295,7 +295,7 @@ def validate(p: ModelParams) -> ModelParams:
     _role_dict(c.grant_years_of_pay, "company.grant_years_of_pay")
     _role_dict(c.safety_minded_share, "company.safety_minded_share", _prob)
     _prob(c.high_performer_share, "company.high_performer_share")
-    _check(c.hire_fill_days > 0, "company.hire_fill_days", c.hire_fill_days, "a number of days > 0")
+    _check(c.hire_fill_days >= 1, "company.hire_fill_days", c.hire_fill_days, "a number of days >= 1")
     parse_date(c.founded, "company.founded")
 
     v = p.vesting

@@ -104,6 +104,7 @@ class Posterior:
 
 MODEL_SOURCES = (
     "model",
+    "kernel",
     "equations",
     "shocks",
     "workforce",

@@ -41,7 +41,18 @@ def package_versions() -> dict[str, str]:
     return dict(_package_versions())
 
 
-SIMULATING_MODULES = ("agents", "equations", "model", "params", "policies", "results", "run", "shocks", "workforce")
+SIMULATING_MODULES = (
+    "agents",
+    "equations",
+    "kernel",
+    "model",
+    "params",
+    "policies",
+    "results",
+    "run",
+    "shocks",
+    "workforce",
+)
 
 
 @functools.cache
@@ -96,7 +107,7 @@ def as_run_config(config) -> RunConfig:
         except Exception as exc:  # not an OmegaConf object either
             raise TypeError(f"cannot read a config from {type(config).__name__}") from exc
     config = {k: v for k, v in dict(config).items() if k != "hydra"}
-    run = apply_design_row(validate_run(from_mapping(RunConfig, config)))
+    run = validate_run(apply_design_row(from_mapping(RunConfig, config)))  # a design row may set any field
     return posterior.apply_to_run(run)  # posterior draw and free parameters
 
 
@@ -143,8 +154,8 @@ def build_model(config, seed: int | None = None) -> AttritionModel:
 
 
 def simulate(config, seed: int | None = None) -> Result:
-    """Run one seed; the summary records the resolved config (as a single run: `replicates` = 1), seed, config hash
-    and package versions."""
+    """Run one seed; the summary records the resolved config (as a single run: `replicates` = 1), seed, config hash,
+    the engine that ran the daily loop (numpy or numba: they may differ in the last bit) and package versions."""
     from .model import AttritionModel
     from .results import collect
 
@@ -161,6 +172,7 @@ def simulate(config, seed: int | None = None) -> Result:
         "figures": result.summary,
         "config": resolved,
         "config_hash": _hash_resolved(resolved),
+        "engine": model.engine,
         "versions": package_versions(),
     }
     return result

@@ -95,8 +95,9 @@ def find_runs(root: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
     sub-folder is a run folder, whatever it holds (an empty one is a replicate that was interrupted);
     the job folder itself is a run folder too only if it holds `COMPLETE`, `FAILED` or `summary.json`
     (e.g. its config was refused before any replicate ran). Otherwise it is a run folder if it holds
-    any of RUN_SIGNS (a Hydra job's `.hydra`, `COMPLETE`, `FAILED` or `summary.json`). Replicates a
-    job never reached have no folder and are not listed.
+    any of RUN_SIGNS (a Hydra job's `.hydra`, `COMPLETE`, `FAILED` or `summary.json`), or if it is
+    named `seed=<integer>` (so `root` may be one job's folder, e.g. a single `replicates` > 1 run).
+    Replicates a job never reached have no folder and are not listed.
     """
     root = Path(root)
     if not root.exists():
@@ -106,7 +107,7 @@ def find_runs(root: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
     folders = []
     for p in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
         replicates = _replicates(p)
-        if not replicates and _is_run_folder(p):
+        if not replicates and (_is_run_folder(p) or REPLICATE.fullmatch(p.name)):
             folders.append(p)
         elif replicates:
             if any((p / f).exists() for f in OWN_RUN_SIGNS):

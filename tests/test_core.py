@@ -1,6 +1,8 @@
 """The core model: reproducibility, analytic survival, the vesting cliff, contagion, Mesa idioms."""
 
 import datetime as dt
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -137,6 +139,13 @@ def test_vacancies_fill_after_geometric_delays(compose):
         assert abs((delays <= k).mean() - p) < 4 * np.sqrt(p * (1 - p) / delays.size), k
 
 
+def test_submodules_are_reachable_from_the_package_in_a_fresh_interpreter():
+    """`sim` imports its model lazily; `import sim; sim.model` still works (and a wrong name says so)."""
+    code = "import sim; assert sim.model.AttritionModel is sim.AttritionModel; sim.no_such_thing"
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert res.returncode == 1 and "AttributeError: module 'sim' has no attribute 'no_such_thing'" in res.stderr
+
+
 def test_employees_are_mesa_agents(compose):
     model = build_model(compose("company.headcount=300", "seed=4"))
     assert len(model.agents_by_type[sim.model.Employee]) == 300
@@ -179,6 +188,7 @@ def test_daily_and_departure_tables_agree(compose):
         ("observation.burst_gain=-1", "observation.burst_gain"),
         ("+company.role_mix.intern=0.1", "company.role_mix.intern"),
         ("dynamics.burnout_rise=2", "dynamics.burnout_rise"),
+        ("company.hire_fill_days=0.5", "company.hire_fill_days"),  # a daily fill probability above 1
     ],
 )
 def test_invalid_values_are_rejected_naming_the_field(compose, override, field):

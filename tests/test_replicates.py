@@ -69,6 +69,13 @@ def test_replicates_is_checked_at_the_python_edge_too(value):
         as_run_config({"replicates": value})
 
 
+def test_a_design_row_cannot_set_a_bad_number_of_replicates(tmp_path):
+    table = tmp_path / "design.csv"
+    table.write_text("replicates,seed\n0,5\n")
+    with pytest.raises(ConfigError, match="^replicates=0"):
+        as_run_config({"design": {"file": str(table), "row": 0}})
+
+
 def test_package_versions_are_read_once_and_cannot_be_changed_by_a_caller():
     first = package_versions()
     first["numpy"] = "tampered"
@@ -156,3 +163,6 @@ def test_find_runs_reads_replicates_one_level_down(tmp_path):
         ("replicates=3,seed=0/seed=1", "no"),
         ("replicates=3,seed=5", "failed:"),
     ]
+    # one job's folder (a single run with replicates > 1) reads the same, the interrupted replicate included
+    complete, incomplete = find_runs(job)
+    assert [p.name for p in complete] == ["seed=0", "seed=10"] and [p.name for p, _ in incomplete] == ["seed=1"]
