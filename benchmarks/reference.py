@@ -24,10 +24,9 @@ import numpy as np
 from sim import equations as eq
 from sim.model import CAUSES, FOUNDER, ROLE_UNIT, SENIORITY, OfferDraws, exponential_key
 from sim.params import ROLES, UNITS, ModelParams, parse_date, validate
-from sim.workforce import HIRE_KEYS
+from sim.workforce import HIRE_KEYS, K
 
 VOLUNTARY, POACHED, SPINOUT, FORCED = range(4)
-K = {name: i for i, name in enumerate(HIRE_KEYS)}
 NONE = -(10**9)  # "never happened" for day fields compared with >=
 LATER = 10**9  # "not before the end" for day fields compared with <
 
