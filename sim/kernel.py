@@ -129,8 +129,22 @@ if numba is not None:
         return quitting[:n_quit], offered[:n_offer], offered_unvested[:n_offer]
 
     @_jit
+    def _tie_pool(active, start, count, initial):
+        """Slots new hires may tie to, ascending: everyone present (unless founding), then the hires."""
+        pool = np.empty(count if initial else start + count, np.int64)
+        k = 0
+        if not initial:
+            for s in range(start):
+                if active[s]:
+                    pool[k] = s
+                    k += 1
+        for j in range(count):
+            pool[k + j] = start + j
+        return pool[: k + count]
+
+    @_jit
     def _fill_hires(
-        start, roles, teams, hired, keys, clock_keys, pool, cols, tables, consts, burnout_rule, p, team_counts
+        start, roles, teams, hired, keys, clock_keys, initial, cols, tables, consts, burnout_rule, p, team_counts
     ):
         safety_col, performer_col, forced_col, announce_col, spinout_col, group_col, n_keys = cols
         seniority_by, pay_by, load_by, grant_by, a0_by, safety_by = tables
@@ -140,6 +154,7 @@ if numba is not None:
         key_forced, key_announce, key_spinout, key_group, key_delay, quit_key, offer_key = p[2]
         burst_key, ties, milestones = p[3]
         team_role_active, team_active = team_counts
+        pool = _tie_pool(active, start, roles.size, initial or ties.shape[0] == 0)
         top = pool.size - 1
         for j in range(roles.size):
             i, r, tm, day = start + j, roles[j], teams[j], hired[j]
@@ -196,7 +211,7 @@ def advance_clocks(model, n: int, t: int):
     return _advance_clocks(t, n, flags, consts, weights, teams, model.rival_rate_by_role, vest, people, memo)
 
 
-def fill_hires(model, start, roles, teams, hired, keys, clock_keys, pool, initial: bool) -> None:
+def fill_hires(model, start, roles, teams, hired, keys, clock_keys, initial: bool) -> None:
     """Compiled `AttritionModel._fill_hires_numpy`: the new slots [start, start + len(roles)) get their state."""
     wf, d, mech = model.workforce, model.p.dynamics, model.mech
     if getattr(model, "_hire_args", (None,))[0] is not wf.active:  # built once, again when the arrays grow
@@ -223,4 +238,4 @@ def fill_hires(model, start, roles, teams, hired, keys, clock_keys, pool, initia
     _, cols, tables, consts, people, team_counts = model._hire_args
     burnout_rule = 0 if not mech.burnout else 1 if initial else 2  # none, equilibrium of the role's load, newcomer's
     new = (roles, teams, hired, keys, clock_keys)
-    _fill_hires(start, *new, pool, cols, tables, consts, burnout_rule, people, team_counts)
+    _fill_hires(start, *new, initial, cols, tables, consts, burnout_rule, people, team_counts)

@@ -15,8 +15,8 @@ counter-based generator indexed by (person, day). Hires draw from their own stre
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
-import functools
 import os
 from functools import partial
 
@@ -29,7 +29,7 @@ from . import shocks as shock_rules
 from .agents import Employee, Firm, Spinout
 from .params import ROLES, UNITS, ModelParams, parse_date, validate
 from .policies import LEVERS, CounterOffers
-from .workforce import HIRE_KEYS, NEVER, K, Workforce
+from .workforce import CLOCK_KEYS, HIRE_KEYS, NEVER, K, Workforce
 
 CAUSES = ("voluntary", "poached", "spinout", "forced")
 VOLUNTARY, POACHED, SPINOUT, FORCED = range(4)
@@ -182,9 +182,8 @@ class AttritionModel(mesa.Model):
         self.rival_rate_by_role = np.zeros(len(ROLES))  # daily offer hazard from all rivals, by role
         if self.mech.poaching:
             self._build_firms()
-        # firm lookups of an offer, cached per model: rivals by role, and cumulative rates by (role, firms)
-        self._offering_rivals = functools.cache(self._offering_rivals)
-        self._cumulative_rates = functools.cache(self._cumulative_rates)
+        # by role: the rivals that make offers to it and their cumulative offer hazards (fixed over the run)
+        self._rival_choice = [self._offering_rivals(role) for role in range(len(ROLES))]
         self._recruiting: list[Spinout] = []  # spin-outs making offers today
         self._courting: dict[int, list[Spinout]] = {}  # slot -> spin-outs that court it, in founding order
         self.spinout_rate = float(eq.daily_hazard(p.spinout.offers_per_day))  # offer hazard for each target
@@ -210,6 +209,7 @@ class AttritionModel(mesa.Model):
                     self._at(day + 0.5, partial(shock_rules.fire, self, shock, i, day))
 
         self._daily_table = np.zeros((self.days, len(DAILY_COLUMNS)))
+        self._announced = np.zeros(self.days, dtype=np.int64)  # the table's "announced" column, for bursts
         self._offers_log: list[tuple[int, str, int, int]] = []
         self._today = np.zeros(len(DAILY_COLUMNS))
 
@@ -251,6 +251,7 @@ class AttritionModel(mesa.Model):
         self.team_posts = self.team_target.sum(1)  # posts to fill per team
         self.team_role_active = np.zeros_like(self.team_target)
         self.team_active = np.zeros(self.n_teams, dtype=np.int64)
+        self._posts = np.arange(self.team_target.size)  # a (team, role) post's index, team-major
 
         founded = (parse_date(c.founded, "company.founded") - self.start).days
         hired = rng.integers(min(founded, -1), 0, size=roles.size, endpoint=False).astype(np.int32)
@@ -265,20 +266,21 @@ class AttritionModel(mesa.Model):
         sl = wf.add(count)
         slots = np.arange(sl.start, sl.stop)
         keys = self._hire_rng.random((count, len(HIRE_KEYS) + wf.n_ties))
-        clock_keys = exponential_key(keys[:, [K["delay"], K["quit"], K["offer"], K["burst"]]])
-        # ties: uniform over the others present (new hires included), by skipping one's own place in the pool
-        pool = slots if initial or not wf.n_ties else np.concatenate([np.flatnonzero(wf.active[: sl.start]), slots])
+        clock_keys = exponential_key(keys[:, CLOCK_KEYS])
         if self.engine == "numba":
-            kernel.fill_hires(self, sl.start, roles, teams, hired, keys, clock_keys, pool, initial)
+            kernel.fill_hires(self, sl.start, roles, teams, hired, keys, clock_keys, initial)
         else:
-            self._fill_hires_numpy(sl, roles, teams, hired, keys, clock_keys, pool, initial)
+            self._fill_hires_numpy(sl, roles, teams, hired, keys, clock_keys, initial)
         self.employees.extend(Employee(self, s) for s in range(sl.start, sl.stop))
         for lever in getattr(self, "levers", ()):
             lever.on_hire(self, slots)
         return slots
 
-    def _fill_hires_numpy(self, sl, roles, teams, hired, keys, clock_keys, pool, initial) -> None:
-        """New people's state: their role's pay, load, grant and autonomy, vesting dates, keys and ties."""
+    def _fill_hires_numpy(self, sl, roles, teams, hired, keys, clock_keys, initial) -> None:
+        """New people's state: their role's pay, load, grant and autonomy, vesting dates, keys and ties.
+
+        Ties are uniform over the others present (new hires included): a pick skips one's own place in the pool.
+        """
         wf, d = self.workforce, self.p.dynamics
         wf.active[sl] = True
         wf.role[sl] = roles
@@ -309,8 +311,10 @@ class AttritionModel(mesa.Model):
         wf.key_group[sl] = keys[:, K["group"]]
         wf.key_delay[sl], wf.quit_key[sl], wf.offer_key[sl], wf.burst_key[sl] = clock_keys.T
         if wf.n_ties:
+            slots = np.arange(sl.start, sl.stop)
+            pool = slots if initial else np.concatenate([np.flatnonzero(wf.active[: sl.start]), slots])
             pick = (keys[:, len(HIRE_KEYS) :] * max(pool.size - 1, 1)).astype(np.int64)
-            own = np.searchsorted(pool, np.arange(sl.start, sl.stop))
+            own = np.searchsorted(pool, slots)
             pick += pick >= own[:, None]
             wf.ties[sl] = pool[np.minimum(pick, pool.size - 1)]
         np.add.at(self.team_role_active, (teams, roles), 1)
@@ -328,6 +332,11 @@ class AttritionModel(mesa.Model):
             self.firms.append(firm)
             self.rivals.append(firm)
             self.rival_rate_by_role = self.rival_rate_by_role + firm.role_rate
+
+    def _offering_rivals(self, role: int) -> tuple[list[Firm], list[float]]:
+        """The rival labs that make offers to people of this role, and their cumulative offer hazards."""
+        firms = [f for f in self.rivals if f.role_rate[role] > 0]
+        return firms, np.cumsum([f.offer_rate(role) for f in firms]).tolist()
 
     # ------------------------------------------------------------------ state queries
 
@@ -592,19 +601,12 @@ class AttritionModel(mesa.Model):
     def _pick_firm(self, slot: int, u: float) -> Firm:
         """The firm behind an offer, chosen in proportion to each firm's offer hazard for this person today."""
         role = self.workforce.role[slot]
-        firms = self._offering_rivals(role)
+        firms, rates = self._rival_choice[role]
         courting = [sp for sp in self._courting.get(slot, ()) if sp.courting]
         if courting:
             firms = firms + courting
-        rates = self._cumulative_rates(role, tuple(firms))
-        return firms[min(int(np.searchsorted(rates, u * rates[-1], side="right")), len(firms) - 1)]
-
-    def _offering_rivals(self, role: int) -> list[Firm]:
-        """The rival labs that make offers to people of this role (their rates are fixed)."""
-        return [f for f in self.rivals if f.role_rate[role] > 0]
-
-    def _cumulative_rates(self, role: int, firms: tuple[Firm, ...]) -> np.ndarray:
-        return np.cumsum([f.offer_rate(role) for f in firms])
+            rates = np.cumsum([f.offer_rate(role) for f in firms]).tolist()
+        return firms[min(bisect.bisect_right(rates, u * rates[-1]), len(firms) - 1)]
 
     def _announce(self, t):
         """Public announcements: scheduled ones fall due; a recent burst makes leavers who would post later post now."""
@@ -614,7 +616,7 @@ class AttritionModel(mesa.Model):
             self._new_waiting = []
         waiting = self._waiting
         if waiting.size and o.burst_gain and t > 0:
-            recent = self._daily_table[max(0, t - o.burst_window_days) : t, COL["announced"]].sum()
+            recent = self._announced[max(0, t - o.burst_window_days) : t].sum()
             if recent:
                 late = waiting[(wf.announce_day[waiting] > t) & (wf.left[waiting] >= t - o.lookback_days)]
                 wf.burst_clock[late] += o.burst_gain * recent
@@ -622,17 +624,16 @@ class AttritionModel(mesa.Model):
         due = wf.announce_day[waiting]
         today = waiting[due == t]
         self._waiting = waiting[due > t]
-        self._today[COL["announced"]] = today.size
+        self._today[COL["announced"]] = self._announced[t] = today.size
         if today.size:
             self._today[COL["announced_founders"]] = np.count_nonzero(wf.role[today] == FOUNDER)
 
     def _hire(self, t) -> int:
         """Backfill: each vacancy (a team's unfilled post in a role) is filled today w.p. 1/hire_fill_days."""
-        vacancies = (self.team_target - self.team_role_active).ravel()
-        open_posts = np.flatnonzero(vacancies > 0)
-        if open_posts.size == 0:
+        vacancies = np.maximum(self.team_target - self.team_role_active, 0).ravel()
+        posts = np.repeat(self._posts, vacancies)  # one entry per vacancy, by team then role
+        if posts.size == 0:
             return 0
-        posts = np.repeat(open_posts, vacancies[open_posts])  # one entry per vacancy, by team then role
         filled = posts[self._hire_rng.random(posts.size) < 1.0 / self.p.company.hire_fill_days]
         if filled.size == 0:
             return 0
@@ -642,7 +643,7 @@ class AttritionModel(mesa.Model):
 
     def _record(self, t, hires) -> None:
         wf, n, row = self.workforce, self.workforce.n, self._today
-        headcount = self.team_active.sum()
+        headcount = int(self.team_active.sum())
         row[COL["headcount"]] = headcount
         row[COL["hires"]] = hires
         row[COL["departures"]] = row[COL["departures_voluntary"] : COL["departures_forced"] + 1].sum()
@@ -653,7 +654,7 @@ class AttritionModel(mesa.Model):
             row[COL["mean_autonomy"]] = wf.autonomy[:n] @ act / headcount
             row[COL["mean_mission"]] = wf.mission[:n] @ act / headcount
         self._daily_table[t] = row
-        row[:] = 0.0
+        row.fill(0.0)
 
     def run(self) -> AttritionModel:
         """Step through every day of the window."""

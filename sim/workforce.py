@@ -8,6 +8,7 @@ NEVER = np.iinfo(np.int32).max // 2  # a day index past any window
 # per-person uniforms drawn at hire, in this column order (then one per cross-team tie)
 HIRE_KEYS = ("safety", "high_performer", "forced", "announce", "delay", "spinout", "group", "quit", "offer", "burst")
 K = {name: i for i, name in enumerate(HIRE_KEYS)}
+CLOCK_KEYS = np.array([K["delay"], K["quit"], K["offer"], K["burst"]])  # uniforms that become Exp(1) clock keys
 
 # name -> (dtype, fill value for a new slot)
 FIELDS: dict[str, tuple[type, object]] = {

@@ -1,0 +1,157 @@
+"""Where a simulated year's time goes, and the part of it that is not this model's code.
+
+    .venv/bin/python -m benchmarks.bench_floor                 # 1,200 and 120,000 staff
+    .venv/bin/python -m benchmarks.bench_floor --sizes 1200    # one size
+
+For each size, one warm-up run and then timed runs of the fast model with a stopwatch on
+each part of the day (the compiled daily pass, offers, departures, hiring, announcements,
+the daily record, Mesa's agent registration and removal). Then the same year's fixed costs
+measured apart from the model: registering and removing as many bare Mesa agents as the
+run did, Mesa's event loop stepping a model with an empty `step` through the window, and
+one call of the compiled pass on no one (numba's dispatch). The sum of those fixed costs
+and of the compiled pass is a floor no rearrangement of the Python event code goes below.
+Not a test: it asserts nothing on time.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # one core per run, as in a sweep
+
+import argparse  # noqa: E402
+import collections  # noqa: E402
+import contextlib  # noqa: E402
+import statistics  # noqa: E402
+import time  # noqa: E402
+
+import mesa  # noqa: E402
+import numpy as np  # noqa: E402
+
+from benchmarks.bench_speed import params_for  # noqa: E402
+from sim import kernel  # noqa: E402
+from sim.agents import Employee  # noqa: E402
+from sim.model import COL, AttritionModel  # noqa: E402
+
+PARTS = {  # label -> (owner, attribute); nested parts are also counted in their callers
+    "compiled daily pass": (kernel, "advance_clocks"),
+    "offers (incl. their departures)": (AttritionModel, "_offers"),
+    "departures": (AttritionModel, "depart"),
+    "hiring (incl. new agents)": (AttritionModel, "_hire"),
+    "announcements": (AttritionModel, "_announce"),
+    "daily record": (AttritionModel, "_record"),
+    "Mesa: Employee created": (Employee, "__init__"),
+    "Mesa: Employee removed": (Employee, "remove"),
+}
+
+
+@contextlib.contextmanager
+def stopwatches(totals: collections.Counter):
+    """Time every call of the parts in PARTS into `totals` (outermost call only), restoring them after."""
+    saved, depth = {}, collections.Counter()
+
+    def timed(label, fn):
+        def wrapper(*args, **kwargs):
+            depth[label] += 1
+            start = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                depth[label] -= 1
+                if not depth[label]:
+                    totals[label] += time.perf_counter() - start
+
+        return wrapper
+
+    for label, (owner, name) in PARTS.items():
+        saved[owner, name] = getattr(owner, name)
+        setattr(owner, name, timed(label, saved[owner, name]))
+    try:
+        yield
+    finally:
+        for (owner, name), fn in saved.items():
+            setattr(owner, name, fn)
+
+
+class Bare(mesa.Model):
+    """A Mesa model whose step does nothing: Mesa's own cost of stepping through the days."""
+
+    def step(self) -> None:
+        pass
+
+
+def mesa_agents_s(created: int, removed: int) -> float:
+    """Registering `created` bare Mesa agents and removing `removed` of them."""
+    model = Bare(rng=0)
+    start = time.perf_counter()
+    agents = [mesa.Agent(model) for _ in range(created)]
+    for agent in agents[:removed]:
+        agent.remove()
+    return time.perf_counter() - start
+
+
+def mesa_steps_s(days: int) -> float:
+    model = Bare(rng=0)
+    start = time.perf_counter()
+    for _ in range(days):
+        model.step()
+    return time.perf_counter() - start
+
+
+def dispatch_s(params, calls: int = 2000) -> float:
+    """One call of the compiled pass on no one: argument packing and numba's dispatch."""
+    model = AttritionModel(params, seed=0, engine="numba")
+    model.step()
+    start = time.perf_counter()
+    for _ in range(calls):
+        kernel.advance_clocks(model, 0, 0)
+    return (time.perf_counter() - start) / calls
+
+
+def profile(size: int, runs: int) -> None:
+    params = params_for(size)
+    AttritionModel(params, seed=1000, engine="numba").run()  # compile, warm caches
+    walls, parts = [], collections.Counter()
+    for seed in range(runs):
+        with stopwatches(parts):
+            start = time.perf_counter()
+            model = AttritionModel(params, seed=seed, engine="numba").run()
+            walls.append(time.perf_counter() - start)
+    wall = statistics.median(walls)
+    wf, days = model.workforce, model.days
+    created, removed = wf.n, int((~wf.active[: wf.n]).sum())
+    print(f"\n{size:,} staff, one year, numba engine: median {wall * 1e3:.1f} ms over {runs} runs (stopwatches on)")
+    for label in PARTS:
+        share = parts[label] / runs
+        print(f"  {label:34s} {share * 1e3:9.1f} ms  {share / wall:6.1%}")
+    hires_before = np.concatenate([[0], np.cumsum(model._daily_table[:-1, COL["hires"]])])
+    slot_days = float((size + hires_before).sum())  # the pass visits every slot ever filled, each day
+    compiled = parts["compiled daily pass"] / runs
+    agents = mesa_agents_s(created, removed)
+    loop = mesa_steps_s(days)
+    dispatch = dispatch_s(params) * days
+    print(f"  fixed costs measured apart ({created:,} agents created, {removed:,} removed, {days} days):")
+    print(f"    Mesa agent registration and removal  {agents * 1e3:9.1f} ms")
+    print(f"    Mesa stepping an empty model         {loop * 1e3:9.1f} ms")
+    print(f"    numba dispatch of the daily pass     {dispatch * 1e3:9.1f} ms  (inside the compiled pass above)")
+    print(f"    compiled pass per slot-day           {(compiled - dispatch) / slot_days * 1e9:9.1f} ns")
+    floor = agents + loop + compiled
+    print(f"  floor (Mesa agents + Mesa stepping + compiled pass): {floor * 1e3:.1f} ms")
+    print(f"  the rest (Python event code, numpy calls, construction): {(wall - floor) * 1e3:.1f} ms")
+
+
+def main(argv=None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--sizes", default="1200,120000", help="comma list of headcounts")
+    ap.add_argument("--runs", type=int, default=0, help="timed runs per size (default 9 below 10,000 staff, else 2)")
+    args = ap.parse_args(argv)
+    if not kernel.available():
+        raise SystemExit("bench_floor times the numba engine: pip install 'exodus[fast]'")
+    load = os.getloadavg()
+    print(f"cores: {os.cpu_count()}  load average (1, 5, 15 min): {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+    for size in map(int, args.sizes.split(",")):
+        profile(size, args.runs or (9 if size < 10_000 else 2))
+
+
+if __name__ == "__main__":
+    main()
