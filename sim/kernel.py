@@ -3,7 +3,8 @@
 `advance_clocks` does what `AttritionModel._advance_clocks_numpy` does: burnout, autonomy
 and mission drift, equity, contagion, the linear predictor, the hazard multipliers, each
 person's quit clock and offer clock, and the lists of people whose clocks passed their keys.
-`fill_hires` does what `AttritionModel._fill_hires_numpy` does for a day's hires. They call
+`fill_hires` does what `AttritionModel._fill_hires_numpy` does for a day's hires, and `close_day`
+what `_announce` and `_record` do at the end of a day (announcements, the day's row). They call
 the same functions of `sim.equations` (compiled, on floats) in the same order; they only skip
 people who have left and make one pass over memory instead of one per operation (and one call
 instead of dozens of small numpy calls). One caveat on "the same numbers": numpy's vectorised
@@ -184,6 +185,50 @@ if numba is not None:
             team_role_active[tm, r] += 1
             team_active[tm] += 1
 
+    @_jit
+    def _close_day(t, n, hires, waiting, burst, announced, people, team_counts, founder, cols, row, table):
+        gain, window, lookback = burst
+        announce_day, left, burst_clock, burst_key, role, active, burnout, autonomy, mission = people
+        team_active, team_role_active = team_counts
+        headcount_col, hires_col, departures_col, first_cause, last_cause = cols[:5]
+        announced_col, founders_col, remaining_col, burnout_col, autonomy_col, mission_col = cols[5:]
+        if waiting.size and gain and t > 0:
+            recent = 0
+            for d in range(max(0, t - window), t):
+                recent += announced[d]
+            if recent:
+                for s in waiting:
+                    if announce_day[s] > t and left[s] >= t - lookback:
+                        burst_clock[s] += gain * recent
+                        if burst_clock[s] > burst_key[s]:
+                            announce_day[s] = t
+        still = np.empty(waiting.size, np.int64)
+        k = today = founders = 0
+        for s in waiting:
+            if announce_day[s] == t:
+                today += 1
+                founders += role[s] == founder
+            elif announce_day[s] > t:
+                still[k] = s
+                k += 1
+        announced[t] = today
+        row[announced_col], row[founders_col] = today, founders
+        headcount = team_active.sum()
+        row[headcount_col], row[hires_col] = headcount, hires
+        row[departures_col] = row[first_cause : last_cause + 1].sum()
+        row[remaining_col] = team_role_active[:, founder].sum()
+        if headcount:
+            b = a = m = 0.0
+            for i in range(n):
+                if active[i]:
+                    b += burnout[i]
+                    a += autonomy[i]
+                    m += mission[i]
+            row[burnout_col], row[autonomy_col], row[mission_col] = b / headcount, a / headcount, m / headcount
+        table[t] = row
+        row[:] = 0.0
+        return still[:k]
+
 
 def advance_clocks(model, n: int, t: int):
     """Run the compiled day for slots [0, n); return the slots passing their quit key, those passing their offer
@@ -239,3 +284,34 @@ def fill_hires(model, start, roles, teams, hired, keys, clock_keys, initial: boo
     burnout_rule = 0 if not mech.burnout else 1 if initial else 2  # none, equilibrium of the role's load, newcomer's
     new = (roles, teams, hired, keys, clock_keys)
     _fill_hires(start, *new, initial, cols, tables, consts, burnout_rule, people, team_counts)
+
+
+def close_day(model, t: int, hires: int) -> np.ndarray:
+    """Compiled `AttritionModel._announce` and `_record`: today's announcements and the day's row of the table;
+    return the leavers still waiting to announce."""
+    from .model import COL, FOUNDER  # the model imports this module
+
+    wf, o = model.workforce, model.p.observation
+    if getattr(model, "_close_args", (None,))[0] is not wf.active:  # built once, again when the arrays grow
+        people = (wf.announce_day, wf.left, wf.burst_clock, wf.burst_key, wf.role, wf.active)
+        people = (*people, wf.burnout, wf.autonomy, wf.mission)
+        names = ("headcount", "hires", "departures", "departures_voluntary", "departures_forced", "announced")
+        names += ("announced_founders", "founders_remaining", "mean_burnout", "mean_autonomy", "mean_mission")
+        burst = (float(o.burst_gain), int(o.burst_window_days), int(o.lookback_days))
+        model._close_args = (wf.active, people, tuple(COL[c] for c in names), burst, FOUNDER)
+    _, people, cols, burst, founder = model._close_args
+    team_counts = (model.team_active, model.team_role_active)
+    return _close_day(
+        t,
+        wf.n,
+        hires,
+        model._waiting,
+        burst,
+        model._announced,
+        people,
+        team_counts,
+        founder,
+        cols,
+        model._today,
+        model._daily_table,
+    )

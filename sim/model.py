@@ -453,9 +453,15 @@ class AttritionModel(mesa.Model):
 
         for lever in self.levers:
             lever.daily(self, t)
-        self._announce(t)
         hires = self._hire(t) if self.mech.hiring else 0
-        self._record(t, hires)
+        if self._new_waiting:
+            self._waiting = np.concatenate([self._waiting, self._new_waiting])
+            self._new_waiting = []
+        if self.engine == "numba":
+            self._waiting = kernel.close_day(self, t, hires)
+        else:
+            self._announce(t)
+            self._record(t, hires)
 
     def _advance_clocks_numpy(self, n, t):
         """Today's drift and hazards: every clock advances; return who passed their quit key, who passed their offer
@@ -611,9 +617,6 @@ class AttritionModel(mesa.Model):
     def _announce(self, t):
         """Public announcements: scheduled ones fall due; a recent burst makes leavers who would post later post now."""
         wf, o = self.workforce, self.p.observation
-        if self._new_waiting:
-            self._waiting = np.concatenate([self._waiting, self._new_waiting])
-            self._new_waiting = []
         waiting = self._waiting
         if waiting.size and o.burst_gain and t > 0:
             recent = self._announced[max(0, t - o.burst_window_days) : t].sum()
@@ -642,17 +645,18 @@ class AttritionModel(mesa.Model):
         return filled.size
 
     def _record(self, t, hires) -> None:
+        """The day's row of the daily table: counts, and means over the people present (summed in slot order)."""
         wf, n, row = self.workforce, self.workforce.n, self._today
         headcount = int(self.team_active.sum())
         row[COL["headcount"]] = headcount
         row[COL["hires"]] = hires
         row[COL["departures"]] = row[COL["departures_voluntary"] : COL["departures_forced"] + 1].sum()
         row[COL["founders_remaining"]] = self.team_role_active[:, FOUNDER].sum()
-        if headcount:
+        if headcount:  # cumsum adds in slot order, as the compiled `kernel.close_day` does: the same bits
             act = wf.active[:n].astype(np.float64)
-            row[COL["mean_burnout"]] = wf.burnout[:n] @ act / headcount
-            row[COL["mean_autonomy"]] = wf.autonomy[:n] @ act / headcount
-            row[COL["mean_mission"]] = wf.mission[:n] @ act / headcount
+            row[COL["mean_burnout"]] = np.cumsum(wf.burnout[:n] * act)[-1] / headcount
+            row[COL["mean_autonomy"]] = np.cumsum(wf.autonomy[:n] * act)[-1] / headcount
+            row[COL["mean_mission"]] = np.cumsum(wf.mission[:n] * act)[-1] / headcount
         self._daily_table[t] = row
         row.fill(0.0)
 

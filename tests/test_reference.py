@@ -61,12 +61,15 @@ def test_fast_model_and_reference_make_the_same_departures(name):
 
 @pytest.mark.parametrize("name", ["bundle_culture", "busy"])
 def test_numba_kernel_gives_the_numpy_results(name):
-    """The compiled daily loop and hiring (extra `fast`) and the numpy path give identical tables."""
+    """The compiled daily loop, hiring and end of day (extra `fast`) and the numpy path give identical tables."""
     pytest.importorskip("numba")
     overrides, _ = CONFIGS[name]
     params = model_params(as_run_config(sim.compose([*overrides, "company.headcount=300"])))
     numpy_run = AttritionModel(params, seed=5, engine="numpy").run()
     numba_run = AttritionModel(params, seed=5, engine="numba").run()
+    wf = numba_run.workforce
+    assert (wf.burst_clock[: wf.n] > wf.burst_key[: wf.n]).any()  # bursts brought announcements forward
+    assert numba_run._daily_table[:, COL["announced_founders"]].sum() > 0
     assert fast_departures(numba_run) == fast_departures(numpy_run)
     assert np.array_equal(numba_run._daily_table, numpy_run._daily_table)
     assert numba_run._offers_log == numpy_run._offers_log
