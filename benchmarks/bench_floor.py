@@ -38,8 +38,7 @@ PARTS = {  # label -> (owner, attribute); nested parts are also counted in their
     "offers (incl. their departures)": (AttritionModel, "_offers"),
     "departures": (AttritionModel, "depart"),
     "hiring (incl. new agents)": (AttritionModel, "_hire"),
-    "announcements": (AttritionModel, "_announce"),
-    "daily record": (AttritionModel, "_record"),
+    "end of day (announcements, record)": (kernel, "close_day"),
     "Mesa: Employee created": (Employee, "__init__"),
     "Mesa: Employee removed": (Employee, "remove"),
 }
