@@ -3,13 +3,13 @@
     .venv/bin/python -m benchmarks.bench_floor                 # 1,200 and 120,000 staff
     .venv/bin/python -m benchmarks.bench_floor --sizes 1200    # one size
 
-For each size, one warm-up run and then timed runs of the fast model with a stopwatch on
-each part of the day (the compiled daily pass, offers, departures, hiring, announcements,
-the daily record, Mesa's agent registration and removal). Then the same year's fixed costs
-measured apart from the model: registering and removing as many bare Mesa agents as the
-run did, Mesa's event loop stepping a model with an empty `step` through the window, and
-one call of the compiled pass on no one (numba's dispatch). The sum of those fixed costs
-and of the compiled pass is a floor no rearrangement of the Python event code goes below.
+For each size: one warm-up run, timed runs of the fast model (numba), and the same runs again
+with a stopwatch on each part of the day (the compiled daily pass, offers, departures, hiring,
+the end of the day, Mesa's agent registration and removal). Then the year's fixed costs measured
+apart from the model: registering and removing as many bare Mesa agents as the runs did, Mesa's
+event loop stepping a model with an empty `step` through the window, and one call of the compiled
+pass on no one (argument packing and numba's dispatch). Those fixed costs plus the compiled pass
+are a floor that no rearrangement of the Python event code goes below.
 Not a test: it asserts nothing on time.
 """
 
@@ -22,6 +22,7 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # one core per run, as in a 
 import argparse  # noqa: E402
 import collections  # noqa: E402
 import contextlib  # noqa: E402
+import gc  # noqa: E402
 import statistics  # noqa: E402
 import time  # noqa: E402
 
@@ -46,8 +47,8 @@ PARTS = {  # label -> (owner, attribute); nested parts are also counted in their
 
 @contextlib.contextmanager
 def stopwatches(totals: collections.Counter):
-    """Time every call of the parts in PARTS into `totals` (outermost call only), restoring them after."""
-    saved, depth = {}, collections.Counter()
+    """Time every call of the parts in PARTS into `totals` (outermost call only); put the originals back after."""
+    saved, depth = [], collections.Counter()
 
     def timed(label, fn):
         def wrapper(*args, **kwargs):
@@ -62,14 +63,17 @@ def stopwatches(totals: collections.Counter):
 
         return wrapper
 
-    for label, (owner, name) in PARTS.items():
-        saved[owner, name] = getattr(owner, name)
-        setattr(owner, name, timed(label, saved[owner, name]))
     try:
+        for label, (owner, name) in PARTS.items():
+            saved.append((owner, name, vars(owner).get(name)))  # None: inherited, so delete the patch after
+            setattr(owner, name, timed(label, getattr(owner, name)))
         yield
     finally:
-        for (owner, name), fn in saved.items():
-            setattr(owner, name, fn)
+        for owner, name, own in reversed(saved):
+            if own is None:
+                delattr(owner, name)
+            else:
+                setattr(owner, name, own)
 
 
 class Bare(mesa.Model):
@@ -82,6 +86,7 @@ class Bare(mesa.Model):
 def mesa_agents_s(created: int, removed: int) -> float:
     """Registering `created` bare Mesa agents and removing `removed` of them."""
     model = Bare(rng=0)
+    gc.collect()  # not a collection of earlier runs' garbage
     start = time.perf_counter()
     agents = [mesa.Agent(model) for _ in range(created)]
     for agent in agents[:removed]:
@@ -91,14 +96,15 @@ def mesa_agents_s(created: int, removed: int) -> float:
 
 def mesa_steps_s(days: int) -> float:
     model = Bare(rng=0)
+    gc.collect()
     start = time.perf_counter()
     for _ in range(days):
         model.step()
     return time.perf_counter() - start
 
 
-def dispatch_s(params, calls: int = 2000) -> float:
-    """One call of the compiled pass on no one: argument packing and numba's dispatch."""
+def call_s(params, calls: int = 2000) -> float:
+    """One call of the compiled pass on no one: the wrapper's argument packing and numba's dispatch."""
     model = AttritionModel(params, seed=0, engine="numba")
     model.step()
     start = time.perf_counter()
@@ -110,30 +116,35 @@ def dispatch_s(params, calls: int = 2000) -> float:
 def profile(size: int, runs: int) -> None:
     params = params_for(size)
     AttritionModel(params, seed=1000, engine="numba").run()  # compile, warm caches
-    walls, parts = [], collections.Counter()
-    for seed in range(runs):
-        with stopwatches(parts):
-            start = time.perf_counter()
-            model = AttritionModel(params, seed=seed, engine="numba").run()
-            walls.append(time.perf_counter() - start)
-    wall = statistics.median(walls)
-    wf, days = model.workforce, model.days
-    created, removed = wf.n, int((~wf.active[: wf.n]).sum())
-    print(f"\n{size:,} staff, one year, numba engine: median {wall * 1e3:.1f} ms over {runs} runs (stopwatches on)")
+    walls, parts, counts = [], collections.Counter(), collections.Counter()
+    for seed in range(runs):  # wall time without stopwatches
+        gc.collect()  # as bench_speed does before each timed run
+        start = time.perf_counter()
+        model = AttritionModel(params, seed=seed, engine="numba").run()
+        walls.append(time.perf_counter() - start)
+        wf = model.workforce
+        hires_before = np.concatenate([[0], np.cumsum(model._daily_table[:-1, COL["hires"]])])
+        counts["slot_days"] += float((size + hires_before).sum())  # the pass visits every slot filled so far
+        counts["created"] += wf.n
+        counts["removed"] += int((~wf.active[: wf.n]).sum())
+    with stopwatches(parts):
+        for seed in range(runs):
+            AttritionModel(params, seed=seed, engine="numba").run()
+    wall, days = statistics.median(walls), model.days
+    slot_days, created, removed = (counts[k] / runs for k in ("slot_days", "created", "removed"))
+    print(f"\n{size:,} staff, one year, numba engine: median {wall * 1e3:.1f} ms over {runs} runs")
+    print("  parts, mean per run with stopwatches on (a part's time includes the parts it calls):")
     for label in PARTS:
-        share = parts[label] / runs
-        print(f"  {label:34s} {share * 1e3:9.1f} ms  {share / wall:6.1%}")
-    hires_before = np.concatenate([[0], np.cumsum(model._daily_table[:-1, COL["hires"]])])
-    slot_days = float((size + hires_before).sum())  # the pass visits every slot ever filled, each day
+        print(f"    {label:34s} {parts[label] / runs * 1e3:9.1f} ms")
     compiled = parts["compiled daily pass"] / runs
-    agents = mesa_agents_s(created, removed)
+    agents = mesa_agents_s(round(created), round(removed))
     loop = mesa_steps_s(days)
-    dispatch = dispatch_s(params) * days
-    print(f"  fixed costs measured apart ({created:,} agents created, {removed:,} removed, {days} days):")
+    call = call_s(params) * days
+    print(f"  fixed costs measured apart ({created:,.0f} agents created, {removed:,.0f} removed, {days} days):")
     print(f"    Mesa agent registration and removal  {agents * 1e3:9.1f} ms")
     print(f"    Mesa stepping an empty model         {loop * 1e3:9.1f} ms")
-    print(f"    numba dispatch of the daily pass     {dispatch * 1e3:9.1f} ms  (inside the compiled pass above)")
-    print(f"    compiled pass per slot-day           {(compiled - dispatch) / slot_days * 1e9:9.1f} ns")
+    print(f"    calling the daily pass on no one     {call * 1e3:9.1f} ms  (packing and dispatch, inside the pass)")
+    print(f"    compiled pass per slot-day           {(compiled - call) / slot_days * 1e9:9.1f} ns")
     floor = agents + loop + compiled
     print(f"  floor (Mesa agents + Mesa stepping + compiled pass): {floor * 1e3:.1f} ms")
     print(f"  the rest (Python event code, numpy calls, construction): {(wall - floor) * 1e3:.1f} ms")

@@ -186,12 +186,12 @@ if numba is not None:
             team_active[tm] += 1
 
     @_jit
-    def _close_day(t, n, hires, waiting, burst, announced, people, team_counts, founder, cols, row, table):
+    def _close_day(t, hires, waiting, burst, announced, people, team_counts, founder, cols, row, table):
         gain, window, lookback = burst
-        announce_day, left, burst_clock, burst_key, role, active, burnout, autonomy, mission = people
+        announce_day, left, burst_clock, burst_key, role = people
         team_active, team_role_active = team_counts
         headcount_col, hires_col, departures_col, first_cause, last_cause = cols[:5]
-        announced_col, founders_col, remaining_col, burnout_col, autonomy_col, mission_col = cols[5:]
+        announced_col, founders_col, remaining_col = cols[5:]
         if waiting.size and gain and t > 0:
             recent = 0
             for d in range(max(0, t - window), t):
@@ -213,18 +213,9 @@ if numba is not None:
                 k += 1
         announced[t] = today
         row[announced_col], row[founders_col] = today, founders
-        headcount = team_active.sum()
-        row[headcount_col], row[hires_col] = headcount, hires
+        row[headcount_col], row[hires_col] = team_active.sum(), hires
         row[departures_col] = row[first_cause : last_cause + 1].sum()
         row[remaining_col] = team_role_active[:, founder].sum()
-        if headcount:
-            b = a = m = 0.0
-            for i in range(n):
-                if active[i]:
-                    b += burnout[i]
-                    a += autonomy[i]
-                    m += mission[i]
-            row[burnout_col], row[autonomy_col], row[mission_col] = b / headcount, a / headcount, m / headcount
         table[t] = row
         row[:] = 0.0
         return still[:k]
@@ -287,23 +278,21 @@ def fill_hires(model, start, roles, teams, hired, keys, clock_keys, initial: boo
 
 
 def close_day(model, t: int, hires: int) -> np.ndarray:
-    """Compiled `AttritionModel._announce` and `_record`: today's announcements and the day's row of the table;
-    return the leavers still waiting to announce."""
-    from .model import COL, FOUNDER  # the model imports this module
-
+    """Compiled `AttritionModel._announce` and `_record`: today's announcements and the day's row of the table
+    (its means are already in it); return the leavers still waiting to announce."""
     wf, o = model.workforce, model.p.observation
     if getattr(model, "_close_args", (None,))[0] is not wf.active:  # built once, again when the arrays grow
-        people = (wf.announce_day, wf.left, wf.burst_clock, wf.burst_key, wf.role, wf.active)
-        people = (*people, wf.burnout, wf.autonomy, wf.mission)
+        from .model import COL, FOUNDER  # the model imports this module
+
+        people = (wf.announce_day, wf.left, wf.burst_clock, wf.burst_key, wf.role)
         names = ("headcount", "hires", "departures", "departures_voluntary", "departures_forced", "announced")
-        names += ("announced_founders", "founders_remaining", "mean_burnout", "mean_autonomy", "mean_mission")
+        names += ("announced_founders", "founders_remaining")
         burst = (float(o.burst_gain), int(o.burst_window_days), int(o.lookback_days))
         model._close_args = (wf.active, people, tuple(COL[c] for c in names), burst, FOUNDER)
     _, people, cols, burst, founder = model._close_args
     team_counts = (model.team_active, model.team_role_active)
     return _close_day(
         t,
-        wf.n,
         hires,
         model._waiting,
         burst,

@@ -457,6 +457,7 @@ class AttritionModel(mesa.Model):
         if self._new_waiting:
             self._waiting = np.concatenate([self._waiting, self._new_waiting])
             self._new_waiting = []
+        self._record_means()
         if self.engine == "numba":
             self._waiting = kernel.close_day(self, t, hires)
         else:
@@ -644,19 +645,23 @@ class AttritionModel(mesa.Model):
         self._add_people(roles.astype(np.int8), teams, np.full(filled.size, t))
         return filled.size
 
-    def _record(self, t, hires) -> None:
-        """The day's row of the daily table: counts, and means over the people present (summed in slot order)."""
+    def _record_means(self) -> None:
+        """Today's mean burnout, autonomy and mission over the people present (numpy on both engines)."""
         wf, n, row = self.workforce, self.workforce.n, self._today
-        headcount = int(self.team_active.sum())
-        row[COL["headcount"]] = headcount
+        headcount = self.team_active.sum()
+        if headcount:
+            act = wf.active[:n].astype(np.float64)
+            row[COL["mean_burnout"]] = wf.burnout[:n] @ act / headcount
+            row[COL["mean_autonomy"]] = wf.autonomy[:n] @ act / headcount
+            row[COL["mean_mission"]] = wf.mission[:n] @ act / headcount
+
+    def _record(self, t, hires) -> None:
+        """The day's row of the daily table (its means are already in it), then a fresh row for tomorrow."""
+        row = self._today
+        row[COL["headcount"]] = self.team_active.sum()
         row[COL["hires"]] = hires
         row[COL["departures"]] = row[COL["departures_voluntary"] : COL["departures_forced"] + 1].sum()
         row[COL["founders_remaining"]] = self.team_role_active[:, FOUNDER].sum()
-        if headcount:  # cumsum adds in slot order, as the compiled `kernel.close_day` does: the same bits
-            act = wf.active[:n].astype(np.float64)
-            row[COL["mean_burnout"]] = np.cumsum(wf.burnout[:n] * act)[-1] / headcount
-            row[COL["mean_autonomy"]] = np.cumsum(wf.autonomy[:n] * act)[-1] / headcount
-            row[COL["mean_mission"]] = np.cumsum(wf.mission[:n] * act)[-1] / headcount
         self._daily_table[t] = row
         row.fill(0.0)
 
