@@ -186,16 +186,16 @@ if numba is not None:
             team_active[tm] += 1
 
     @_jit
-    def _close_day(t, hires, waiting, burst, announced, people, team_counts, founder, cols, row, table):
+    def _close_day(t, hires, waiting, burst, people, team_counts, founder, cols, row, table):
         gain, window, lookback = burst
         announce_day, left, burst_clock, burst_key, role = people
         team_active, team_role_active = team_counts
         headcount_col, hires_col, departures_col, first_cause, last_cause = cols[:5]
         announced_col, founders_col, remaining_col = cols[5:]
         if waiting.size and gain and t > 0:
-            recent = 0
+            recent = 0.0
             for d in range(max(0, t - window), t):
-                recent += announced[d]
+                recent += table[d, announced_col]
             if recent:
                 for s in waiting:
                     if announce_day[s] > t and left[s] >= t - lookback:
@@ -211,7 +211,6 @@ if numba is not None:
             elif announce_day[s] > t:
                 still[k] = s
                 k += 1
-        announced[t] = today
         row[announced_col], row[founders_col] = today, founders
         row[headcount_col], row[hires_col] = team_active.sum(), hires
         row[departures_col] = row[first_cause : last_cause + 1].sum()
@@ -296,7 +295,6 @@ def close_day(model, t: int, hires: int) -> np.ndarray:
         hires,
         model._waiting,
         burst,
-        model._announced,
         people,
         team_counts,
         founder,

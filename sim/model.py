@@ -209,7 +209,6 @@ class AttritionModel(mesa.Model):
                     self._at(day + 0.5, partial(shock_rules.fire, self, shock, i, day))
 
         self._daily_table = np.zeros((self.days, len(DAILY_COLUMNS)))
-        self._announced = np.zeros(self.days, dtype=np.int64)  # the table's "announced" column, for bursts
         self._offers_log: list[tuple[int, str, int, int]] = []
         self._today = np.zeros(len(DAILY_COLUMNS))
 
@@ -620,7 +619,7 @@ class AttritionModel(mesa.Model):
         wf, o = self.workforce, self.p.observation
         waiting = self._waiting
         if waiting.size and o.burst_gain and t > 0:
-            recent = self._announced[max(0, t - o.burst_window_days) : t].sum()
+            recent = self._daily_table[max(0, t - o.burst_window_days) : t, COL["announced"]].sum()
             if recent:
                 late = waiting[(wf.announce_day[waiting] > t) & (wf.left[waiting] >= t - o.lookback_days)]
                 wf.burst_clock[late] += o.burst_gain * recent
@@ -628,7 +627,7 @@ class AttritionModel(mesa.Model):
         due = wf.announce_day[waiting]
         today = waiting[due == t]
         self._waiting = waiting[due > t]
-        self._today[COL["announced"]] = self._announced[t] = today.size
+        self._today[COL["announced"]] = today.size
         if today.size:
             self._today[COL["announced_founders"]] = np.count_nonzero(wf.role[today] == FOUNDER)
 
