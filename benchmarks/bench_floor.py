@@ -29,6 +29,7 @@ import time  # noqa: E402
 import mesa  # noqa: E402
 import numpy as np  # noqa: E402
 
+from benchmarks import load_average  # noqa: E402
 from benchmarks.bench_speed import params_for  # noqa: E402
 from sim import kernel  # noqa: E402
 from sim.agents import Employee  # noqa: E402
@@ -157,8 +158,7 @@ def main(argv=None) -> None:
     args = ap.parse_args(argv)
     if not kernel.available():
         raise SystemExit("bench_floor times the numba engine: pip install 'exodus[fast]'")
-    load = os.getloadavg()
-    print(f"cores: {os.cpu_count()}  load average (1, 5, 15 min): {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+    print(f"cores: {os.cpu_count()}  load average (1, 5, 15 min): {load_average()}")
     for size in map(int, args.sizes.split(",")):
         profile(size, args.runs or (9 if size < 10_000 else 2))
 

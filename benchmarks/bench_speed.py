@@ -26,6 +26,7 @@ import time  # noqa: E402
 import tracemalloc  # noqa: E402
 
 import sim  # noqa: E402
+from benchmarks import load_average  # noqa: E402
 from benchmarks.reference import ReferenceModel  # noqa: E402
 from sim.model import AttritionModel  # noqa: E402
 from sim.params import model_params  # noqa: E402
@@ -88,8 +89,7 @@ def main(argv=None) -> None:
         args.runs, args.ref_runs, args.big_runs = 3, 1, 1
     engines = args.engines.split(",") if args.engines else list(AttritionModel.available_engines())
 
-    load = os.getloadavg()
-    print(f"cores: {os.cpu_count()}  load average (1, 5, 15 min): {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+    print(f"cores: {os.cpu_count()}  load average (1, 5, 15 min): {load_average()}")
     print(f"engines: {', '.join(engines)}  (one simulated year = build + run, every mechanism on)\n")
     print(f"{'case':42s} {'runs':>4s} {'median ms':>11s} {'min ms':>9s} {'us/day':>10s} {'runs/s':>8s} {'peak MB':>9s}")
 
@@ -131,8 +131,7 @@ def main(argv=None) -> None:
     for (engine, policy), row in fast.items():
         print(f"  {engine:6s} policy {policy:10s}: {ref[policy]['median_s'] / row['median_s']:7.1f} x")
     print(f"\nprocess peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
-    load = os.getloadavg()
-    print(f"load average at the end: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+    print(f"load average at the end: {load_average()}")
 
 
 if __name__ == "__main__":

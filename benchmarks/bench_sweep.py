@@ -25,6 +25,7 @@ from pathlib import Path
 
 import yaml
 
+from benchmarks import load_average
 from sim.cli import CONF_DIR
 from sim.sweep import find_runs
 
@@ -35,10 +36,6 @@ def policies() -> list[str]:
     """The policies of the policy_comparison experiment, in its order."""
     conf = yaml.safe_load((CONF_DIR / "experiment" / "policy_comparison.yaml").read_text())
     return [p.strip() for p in str(conf["hydra"]["sweeper"]["params"]["policy"]).split(",")]
-
-
-def load() -> str:
-    return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def timed(cmd: list[str], log: Path, cwd: Path) -> tuple[float, int]:
@@ -72,7 +69,7 @@ def bench(out: Path, replicates: int, jobs: int, compare: bool) -> None:
     ]
     if sweep.exists() and any(sweep.iterdir()):
         print(f"note: {sweep} already holds runs: complete ones are skipped (resume) and not timed")
-    print(f"cores: {os.cpu_count()}  load average (1, 5, 15 min) before: {load()}")
+    print(f"cores: {os.cpu_count()}  load average (1, 5, 15 min) before: {load_average()}")
     print(f"sweep: {len(names)} policies x {replicates} seeds = {runs} runs in {len(names)} jobs, {jobs} workers")
     print("  " + " ".join(cmd))
     wall, _ = timed(cmd, out / "exodus.log", out)
@@ -83,7 +80,7 @@ def bench(out: Path, replicates: int, jobs: int, compare: bool) -> None:
         cmd = [str(bin_dir / "exodus-compare"), str(sweep), "--no-plots"]
         wall, _ = timed(cmd, out / "compare.log", out)
         print(f"exodus-compare --no-plots: {wall:.1f} s  ({runs / wall:.0f} runs/s)")
-    print(f"load average after: {load()}")
+    print(f"load average after: {load_average()}")
 
 
 def main(argv=None) -> None:
