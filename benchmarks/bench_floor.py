@@ -31,9 +31,9 @@ import numpy as np  # noqa: E402
 
 from benchmarks import load_average  # noqa: E402
 from benchmarks.bench_speed import params_for  # noqa: E402
-from sim import kernel  # noqa: E402
-from sim.agents import Employee  # noqa: E402
-from sim.model import COL, AttritionModel  # noqa: E402
+from sim.model import kernel  # noqa: E402
+from sim.model.agents import Employee  # noqa: E402
+from sim.model.lab import COL, AttritionModel  # noqa: E402
 
 PARTS = {  # label -> (owner, attribute); nested parts are also counted in their callers
     "compiled daily pass": (kernel, "advance_clocks"),

@@ -27,10 +27,10 @@ import tracemalloc  # noqa: E402
 
 import sim  # noqa: E402
 from benchmarks import load_average  # noqa: E402
-from benchmarks.reference import ReferenceModel  # noqa: E402
-from sim.model import AttritionModel  # noqa: E402
-from sim.params import model_params  # noqa: E402
-from sim.run import as_run_config  # noqa: E402
+from sim.config.params import model_params  # noqa: E402
+from sim.model.lab import AttritionModel  # noqa: E402
+from sim.run.simulate import as_run_config  # noqa: E402
+from tests.reference import ReferenceModel  # noqa: E402
 
 
 def params_for(headcount: int, policy: str = "none"):

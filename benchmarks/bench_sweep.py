@@ -26,8 +26,8 @@ from pathlib import Path
 import yaml
 
 from benchmarks import load_average
-from sim.cli import CONF_DIR
-from sim.sweep import find_runs
+from sim.analysis.sweep import find_runs
+from sim.config.compose import CONF_DIR
 
 STUDY = "bench_sweep"
 

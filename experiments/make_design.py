@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 from scipy.stats import qmc
 
-from sim.io import csv_bytes, write_atomic
+from sim.run.files import csv_bytes, write_atomic
 
 
 def parse_range(text: str) -> tuple[str, float, float]:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from sim.io import csv_bytes, write_atomic
+from sim.run.files import csv_bytes, write_atomic
 
 
 def effects(pairs: pd.DataFrame) -> pd.DataFrame:

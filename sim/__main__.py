@@ -1,3 +1,3 @@
-from .cli import main
+from sim.cli.exodus import main
 
 main()

@@ -10,8 +10,8 @@ import time
 
 import pytest
 
-from sim.cli import CONF_DIR
-from sim.data_cli import main as data_main
+from sim.cli.data import main as data_main
+from sim.config.compose import CONF_DIR
 from tests.cli_helpers import completed, exodus, tables
 
 SMALL = ("company.headcount=150",)

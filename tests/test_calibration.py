@@ -14,10 +14,11 @@ import pandas as pd
 import pytest
 
 import sim
-from sim import freeparams, observed, posterior, predictive, targets
-from sim.observed import DataError
-from sim.params import ConfigError
-from sim.run import as_run_config
+from sim.calibration import freeparams, posterior, predictive, targets
+from sim.config.params import ConfigError
+from sim.data import observed
+from sim.data.observed import DataError
+from sim.run.simulate import as_run_config
 
 # a fast scenario for ABC tests: the xAI lab from 15 Jan 2026 (earlier events are history), runs cut at 12 Feb
 FAST = ["window.start=2026-01-15"]
@@ -175,8 +176,11 @@ def test_posterior_predictive_covers_the_observed_days(base, shipped):
 # --------------------------------------------------------------------------- ABC (pyabc)
 
 
+NO_PYABC = "pyabc is not installed (pip install -e '.[calibrate]')"
+
+
 def _abc(run, params, seed, procs, observed, population=12, generations=2):
-    calibrate = pytest.importorskip("sim.calibrate", reason="pyabc is not installed (pip install -e '.[calibrate]')")
+    calibrate = pytest.importorskip("sim.calibration.abcsmc", reason=NO_PYABC)
     logging.getLogger("ABC").setLevel(logging.WARNING)
     s = calibrate.Settings(
         params=params, population=population, generations=generations, seed=seed, procs=procs, progress=False
@@ -190,7 +194,7 @@ def test_abc_recovers_known_parameters():
     and at the low value shock_scale's interval is clearly narrower than its prior's. (Over 8 synthetic data
     sets, experiments/calibration_recovery.py: 15 of 16 intervals held the truth, 94 % for a nominal 90 %;
     shrinkage 0.32-0.40 at the low value, 0.15-0.35 at the high one, where the upper tail stays open.)"""
-    calibrate = pytest.importorskip("sim.calibrate", reason="pyabc is not installed (pip install -e '.[calibrate]')")
+    calibrate = pytest.importorskip("sim.calibration.abcsmc", reason=NO_PYABC)
     run = freeparams.apply(as_run_config(sim.compose(RECOVERY)), RECOVERY_FIXED)
     medians = []
     for k, truth in enumerate(RECOVERY_TRUTHS):
@@ -206,7 +210,7 @@ def test_abc_recovers_known_parameters():
 
 
 def test_abc_same_seed_same_posterior_on_any_number_of_processes():
-    pytest.importorskip("sim.calibrate", reason="pyabc is not installed (pip install -e '.[calibrate]')")
+    pytest.importorskip("sim.calibration.abcsmc", reason=NO_PYABC)
     run = as_run_config(sim.compose(TINY))
     obs = targets.observed_stats()
     before = np.random.get_state()[1].copy()  # noqa: NPY002 - checking pyabc's use of the global generator

@@ -14,9 +14,9 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from sim.compare import run_metrics, t_interval
-from sim.compare_cli import main as compare_main
-from sim.sweep import find_runs, read_overrides, read_sweep
+from sim.analysis.compare import run_metrics, t_interval
+from sim.analysis.sweep import find_runs, read_overrides, read_sweep
+from sim.cli.compare import main as compare_main
 
 ROOT = Path(__file__).resolve().parents[1]
 POLICIES = ("none", "transparent_leadership")

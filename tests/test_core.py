@@ -9,11 +9,11 @@ import pytest
 from mesa import DataCollector
 
 import sim
-from sim import equations as eq
-from sim.io import write_run
-from sim.params import ConfigError
-from sim.run import build_model
-from sim.workforce import NEVER
+from sim.config.params import ConfigError
+from sim.model import equations as eq
+from sim.model.workforce import NEVER
+from sim.run.files import write_run
+from sim.run.simulate import build_model
 
 NO_FOUNDERS = ("company.founders=0", "company.owner_founders=0")
 
@@ -148,8 +148,8 @@ def test_submodules_are_reachable_from_the_package_in_a_fresh_interpreter():
 
 def test_employees_are_mesa_agents(compose):
     model = build_model(compose("company.headcount=300", "seed=4"))
-    assert len(model.agents_by_type[sim.model.Employee]) == 300
-    employee = sim.model.Employee
+    assert len(model.agents_by_type[sim.model.agents.Employee]) == 300
+    employee = sim.model.agents.Employee
     collector = DataCollector(agenttype_reporters={employee: {"burnout": "burnout", "role": "role"}})
     collector.collect(model)
     frame = collector.get_agenttype_vars_dataframe(employee)
@@ -157,11 +157,11 @@ def test_employees_are_mesa_agents(compose):
     for _ in range(60):
         model.step()
     gone = [s for s in range(model.workforce.n) if not model.workforce.active[s]]
-    alive_ids = {a.slot for a in model.agents if isinstance(a, sim.model.Employee)}
+    alive_ids = {a.slot for a in model.agents if isinstance(a, sim.model.agents.Employee)}
     assert gone and not alive_ids & set(gone)
-    some = next(a for a in model.agents if isinstance(a, sim.model.Employee))
+    some = next(a for a in model.agents if isinstance(a, sim.model.agents.Employee))
     assert some.burnout == model.workforce.burnout[some.slot]
-    assert some.role in sim.params.ROLES and some.tenure_days >= 0
+    assert some.role in sim.config.params.ROLES and some.tenure_days >= 0
 
 
 def test_daily_and_departure_tables_agree(compose):

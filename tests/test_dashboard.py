@@ -25,8 +25,8 @@ import pytest
 import sim
 from sim.dashboard import state
 from sim.dashboard.plots import shock_groups
-from sim.results import daily_table
-from sim.run import build_model
+from sim.run.results import daily_table
+from sim.run.simulate import build_model
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path(os.environ.get("EXODUS_CHROMIUM", "/usr/bin/chromium"))
@@ -160,7 +160,7 @@ def server(tmp_path):
     pytest.importorskip("playwright.sync_api", reason="playwright (dashboard extra) is not installed")
     if not CHROMIUM.exists():
         pytest.skip(f"no browser at {CHROMIUM}: apt-get install chromium chromium-driver (or set EXODUS_CHROMIUM)")
-    from sim.dashboard import cli
+    from sim.cli import dashboard as cli
 
     port = _free_port()
     log = tmp_path / "server.log"

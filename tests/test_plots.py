@@ -8,11 +8,11 @@ import pandas as pd
 import pytest
 
 import sim
-from sim.compare import per_run, policy_table
-from sim.io import write_atomic, write_run
-from sim.observed import load_departures
-from sim.plots import _observed_cumulative, envelope, km_curves, plot_all, shock_groups
-from sim.sweep import read_sweep, tenure_rows
+from sim.analysis.compare import per_run, policy_table
+from sim.analysis.plots import _observed_cumulative, envelope, km_curves, plot_all, shock_groups
+from sim.analysis.sweep import read_sweep, tenure_rows
+from sim.data.observed import load_departures
+from sim.run.files import read_summary, write_atomic, write_run
 
 POLICIES = ("none", "transparent_leadership")
 SEEDS = (0, 1)
@@ -72,7 +72,7 @@ def test_tenure_data_accounts_for_every_person(sweep):
         t = sweep.tenure[sweep.tenure.run == run]
         daily = pd.read_csv(sweep.root / run / "daily.csv")
         deps = pd.read_csv(sweep.root / run / "departures.csv", parse_dates=["hired"])
-        figures = sim.io.read_summary(sweep.root / run)["figures"]
+        figures = read_summary(sweep.root / run)["figures"]
         start = t[t.cohort == "start"]
         hired = t[t.cohort == "hired"]
         assert start["count"].sum() == figures["headcount_start"]
@@ -107,7 +107,7 @@ def test_kaplan_meier_of_starting_staff_is_the_share_remaining(sweep):
     n0, left_by = 0, np.zeros(400)
     for run in runs:
         deps = pd.read_csv(sweep.root / run / "departures.csv", parse_dates=["date", "hired"])
-        n0 += sim.io.read_summary(sweep.root / run)["figures"]["headcount_start"]
+        n0 += read_summary(sweep.root / run)["figures"]["headcount_start"]
         old = deps[deps.hired < "2025-09-01"]
         np.add.at(left_by, (old.date - pd.Timestamp("2025-09-01")).dt.days.to_numpy(), 1)
     share = 1 - np.cumsum(left_by) / n0

@@ -7,7 +7,7 @@ import pytest
 from scipy import stats
 
 import sim
-from sim.run import build_model
+from sim.run.simulate import build_model
 
 SMALL = ("company.headcount=500",)
 
@@ -109,5 +109,5 @@ def test_refresh_grants_cost_counts_only_what_vests_in_the_window(compose):
     lever, wf = model.levers[0], model.workforce
     granted = wf.refresh[lever.targets].sum()
     assert 0 < lever.cost < granted
-    months_in_window = (model.days - lever.start_day) / sim.equations.DAYS_PER_MONTH
+    months_in_window = (model.days - lever.start_day) / sim.model.equations.DAYS_PER_MONTH
     assert lever.cost <= granted * np.ceil(months_in_window) / (12 * lever.cfg.grant_years)

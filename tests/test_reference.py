@@ -1,14 +1,14 @@
-"""The fast model against the per-agent reference (benchmarks/reference.py): same seed, same departures."""
+"""The fast model against the per-agent reference (tests/reference.py): same seed, same departures."""
 
 import numpy as np
 import pytest
 
 import sim
-from benchmarks.reference import ReferenceModel
-from sim.model import CAUSES, COL, AttritionModel
-from sim.params import model_params
-from sim.run import as_run_config
-from sim.workforce import NEVER
+from sim.config.params import model_params
+from sim.model.lab import CAUSES, COL, AttritionModel
+from sim.model.workforce import NEVER
+from sim.run.simulate import as_run_config
+from tests.reference import ReferenceModel
 
 SMALL = ("company.headcount=100",)
 BUSY = (  # more offers, spin-outs and announcement bursts than a small lab sees by default

@@ -7,11 +7,11 @@ import sys
 
 import pytest
 
-import sim.cli as cli
-from sim.compare import pairs, per_run
-from sim.params import ConfigError
-from sim.run import as_run_config, package_versions
-from sim.sweep import find_runs, read_overrides, read_sweep
+import sim.cli.exodus as cli
+from sim.analysis.compare import pairs, per_run
+from sim.analysis.sweep import find_runs, read_overrides, read_sweep
+from sim.config.params import ConfigError
+from sim.run.simulate import as_run_config, package_versions
 from tests.cli_helpers import completed, exodus, tables
 
 SMALL = ("company.headcount=150",)

@@ -9,8 +9,8 @@ import pytest
 pytest.importorskip("SALib", reason="SALib is not installed (pip install -e '.[calibrate]')")
 
 import sim  # noqa: E402
-from sim import sensitivity  # noqa: E402
-from sim.run import as_run_config  # noqa: E402
+from sim.calibration import sensitivity  # noqa: E402
+from sim.run.simulate import as_run_config  # noqa: E402
 
 # a tiny world: no dated events, so the acquisition's `acquired_ratio` can have no effect at all
 TINY = ["events=none", "company.headcount=120", "window.start=2025-09-01", "window.end=2025-11-30"]
@@ -61,7 +61,7 @@ def test_outputs_stay_in_the_designs_order(tiny):
 def test_written_outputs_and_bad_sizes(tiny, tmp_path):
     out = sensitivity.write(tiny, tmp_path)
     assert {p.name for p in out.iterdir()} >= {"indices.csv", "design.csv", "sensitivity.json", "sensitivity.png"}
-    from sim.params import ConfigError
+    from sim.config.params import ConfigError
 
     with pytest.raises(ConfigError, match="n=6.*power of 2"):
         sensitivity.design(NAMES, "sobol", 6, seed=0)

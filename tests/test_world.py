@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 
 import sim
-from sim.agents import Spinout
-from sim.params import ConfigError
-from sim.run import build_model
-from sim.workforce import FIELDS
+from sim.config.params import ConfigError
+from sim.model.agents import Spinout
+from sim.model.workforce import FIELDS
+from sim.run.simulate import build_model
 
 NO_FOUNDERS = ("company.founders=0", "company.owner_founders=0")
 FIRMS_ONLY = ("mechanisms=none", "mechanisms.poaching=true", "company.headcount=800")

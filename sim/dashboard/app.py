@@ -14,8 +14,8 @@ import solara
 from mesa.visualization import SolaraViz
 from mesa.visualization.utils import update_counter
 
-from .plots import team_figure, timeline_figure
-from .state import DashboardModel, controls, key_figures
+from sim.dashboard.plots import team_figure, timeline_figure
+from sim.dashboard.state import DashboardModel, controls, key_figures
 
 DAYS_PER_STEP = 7  # the Step button advances a week; Mesa's render-interval slider changes it
 

@@ -15,11 +15,10 @@ from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from sim import observed
-from sim.model import CAUSES, AttritionModel
-from sim.params import UNITS
-
-from .state import observed_data, team_state
+from sim.config.params import UNITS
+from sim.dashboard.state import observed_data, team_state
+from sim.data import observed
+from sim.model.lab import CAUSES, AttritionModel
 
 CAUSE_COLOURS = {"voluntary": "tab:blue", "poached": "tab:orange", "spinout": "tab:green", "forced": "tab:red"}
 SIM, OBS = "tab:blue", "black"

@@ -16,12 +16,12 @@ import pandas as pd
 from omegaconf import OmegaConf
 
 import sim
-from sim import observed
-from sim.cli import CONF_DIR
-from sim.model import CAUSES, FOUNDER, AttritionModel
-from sim.params import UNITS, model_params
-from sim.results import daily_table
-from sim.run import as_run_config
+from sim.config.compose import CONF_DIR
+from sim.config.params import UNITS, model_params
+from sim.data import observed
+from sim.model.lab import CAUSES, FOUNDER, AttritionModel
+from sim.run.results import daily_table
+from sim.run.simulate import as_run_config
 
 # Hydra's compose uses one process-wide GlobalHydra: sessions resetting at once must take turns.
 _COMPOSE_LOCK = threading.Lock()

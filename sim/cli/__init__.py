@@ -1,0 +1,1 @@
+"""The console commands: the only modules that import `hydra.main` or argparse."""

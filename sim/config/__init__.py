@@ -1,0 +1,1 @@
+"""Typed configuration: the schema (`params`) and its composition from `conf/` (`compose`)."""

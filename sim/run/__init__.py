@@ -1,0 +1,1 @@
+"""One run: `simulate` (config -> `Result`), its tables (`results`) and its folder on disk (`files`)."""
