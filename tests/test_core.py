@@ -195,3 +195,22 @@ def test_invalid_values_are_rejected_naming_the_field(compose, override, field):
     with pytest.raises(ConfigError) as err:
         sim.simulate(compose(override))
     assert err.value.field == field and field in str(err.value)
+
+
+def test_model_params_defaults_are_the_conf_defaults():
+    """`ModelParams()` is the lab `exodus` runs with no overrides (conf/ is the one source of defaults)."""
+    from sim.config.compose import check
+    from sim.config.params import as_plain, model_params
+
+    assert as_plain(sim.ModelParams()) == as_plain(model_params(check(sim.compose([]))))
+
+
+def test_summary_records_levers_as_plain_json():
+    """Lever settings in summary.json are JSON objects, not Python reprs of config objects."""
+    import json
+
+    overrides = ["company.headcount=100", "window.end=2025-11-10", "events=none", "policy=bundle_pay"]
+    res = sim.simulate(sim.compose(overrides))
+    levers = json.loads(json.dumps(res.summary["config"]))["lever"]
+    assert isinstance(levers["counter_offers"], dict) and levers["counter_offers"]["kind"] == "counter_offers"
+    assert all(isinstance(lev, str | dict) for lev in res.summary["config"]["policy"]["levers"])  # names or settings

@@ -5,15 +5,11 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 from omegaconf import DictConfig
 
+from sim.config.defaults import CONF_DIR
 from sim.config.params import RunConfig, model_params, validate
 from sim.run.simulate import as_run_config
-
-CONF_DIR = Path(os.environ.get("EXODUS_CONF", Path(__file__).resolve().parents[2] / "conf"))
 
 
 def register_configs() -> None:

@@ -225,22 +225,37 @@ class PolicyConfig:
     levers: list[Any] = field(default_factory=list)
 
 
+def _conf(name: str, cls):
+    """A default factory: group `name` of conf/'s default config, as `cls` (or a list of `cls`)."""
+
+    def make():
+        from sim.config.defaults import default_group
+
+        data = default_group(name)
+        if isinstance(data, list):
+            return [from_mapping(cls, item, f"{name}[{i}]") for i, item in enumerate(data)]
+        return from_mapping(cls, data, name)
+
+    return field(default_factory=make)
+
+
 @dataclass
 class ModelParams:
-    """Everything one run needs, besides the seed."""
+    """Everything one run needs, besides the seed. Its defaults are conf/'s (`ModelParams()` is the default lab
+    `exodus` runs); the group dataclasses alone hold neutral placeholders."""
 
-    window: WindowConfig = field(default_factory=WindowConfig)
-    company: CompanyConfig = field(default_factory=CompanyConfig)
-    vesting: VestingConfig = field(default_factory=VestingConfig)
-    hazard: HazardConfig = field(default_factory=HazardConfig)
-    dynamics: DynamicsConfig = field(default_factory=DynamicsConfig)
-    mechanisms: MechanismsConfig = field(default_factory=MechanismsConfig)
-    choice: ChoiceConfig = field(default_factory=ChoiceConfig)
-    firms: list[FirmConfig] = field(default_factory=list)
-    spinout: SpinoutConfig = field(default_factory=SpinoutConfig)
-    shocks: list[ShockConfig] = field(default_factory=list)
-    observation: ObservationConfig = field(default_factory=ObservationConfig)
-    policy: PolicyConfig = field(default_factory=PolicyConfig)
+    window: WindowConfig = _conf("window", WindowConfig)
+    company: CompanyConfig = _conf("company", CompanyConfig)
+    vesting: VestingConfig = _conf("vesting", VestingConfig)
+    hazard: HazardConfig = _conf("hazard", HazardConfig)
+    dynamics: DynamicsConfig = _conf("dynamics", DynamicsConfig)
+    mechanisms: MechanismsConfig = _conf("mechanisms", MechanismsConfig)
+    choice: ChoiceConfig = _conf("choice", ChoiceConfig)
+    firms: list[FirmConfig] = _conf("firms", FirmConfig)
+    spinout: SpinoutConfig = _conf("spinout", SpinoutConfig)
+    shocks: list[ShockConfig] = _conf("shocks", ShockConfig)
+    observation: ObservationConfig = _conf("observation", ObservationConfig)
+    policy: PolicyConfig = _conf("policy", PolicyConfig)
 
 
 # --------------------------------------------------------------------------- validation
@@ -441,6 +456,9 @@ def _convert(type_str, value, path):
     if type_str.startswith("list[") and type_str[5:-1] in _NESTED:
         item = _NESTED[type_str[5:-1]]
         return [from_mapping(item, v, f"{path}[{i}]") for i, v in enumerate(value)]
+    if type_str.startswith("dict[") and type_str.removesuffix("]").rsplit(", ", 1)[-1] in _NESTED:
+        item = _NESTED[type_str.removesuffix("]").rsplit(", ", 1)[-1]]
+        return {k: from_mapping(item, v, f"{path}.{k}") for k, v in dict(value).items()}
     if type_str.startswith("dict["):
         return dict(value)
     if type_str.startswith("list["):

@@ -23,7 +23,8 @@ from functools import partial
 import mesa
 import numpy as np
 
-from sim.config.params import ROLES, UNITS, ModelParams, parse_date, validate
+from sim.config.params import ROLES, UNITS, ModelParams
+from sim.config.resolve import ResolvedParams, resolve
 from sim.model import equations as eq
 from sim.model import kernel
 from sim.model import shocks as shock_rules
@@ -132,7 +133,7 @@ class AttritionModel(mesa.Model):
     def available_engines() -> tuple[str, ...]:
         return ("numpy", "numba") if kernel.available() else ("numpy",)
 
-    def __init__(self, params: ModelParams, seed: int = 0, engine: str | None = None):
+    def __init__(self, params: ModelParams | ResolvedParams, seed: int = 0, engine: str | None = None):
         super().__init__(rng=seed)
         engine = engine or os.environ.get("EXODUS_ENGINE", "auto")
         if engine not in ENGINES:
@@ -140,12 +141,11 @@ class AttritionModel(mesa.Model):
         if engine == "numba" and not kernel.available():
             raise ValueError("engine='numba' needs numba: pip install 'exodus[fast]'")
         self.engine = self.available_engines()[-1] if engine == "auto" else engine
-        self.p = p = validate(params)
+        self.resolved = resolved = resolve(params)  # the only check (ResolvedParams were checked when made)
+        self.p = p = resolved.params
         self.seed = seed
         self.mech = p.mechanisms
-        self.start = parse_date(p.window.start, "window.start")
-        self.end = parse_date(p.window.end, "window.end")
-        self.days = (self.end - self.start).days + 1
+        self.start, self.end, self.days = resolved.start, resolved.end, resolved.days
         self.day = 0
         offer_rng, self._hire_rng, self._event_rng = self.rng.spawn(3)
         self._offer_draws = OfferDraws(offer_rng)
@@ -193,16 +193,14 @@ class AttritionModel(mesa.Model):
 
         self._scheduled = []  # Mesa holds event callbacks weakly; keep them alive here
         self.levers = []
-        for lev in p.policy.levers:
-            day = (parse_date(lev.start, "policy.start") - self.start).days if lev.start else 0
+        for lev, day in zip(p.policy.levers, resolved.lever_days, strict=True):
             lever = LEVERS[lev.kind](lev, day)
             self.levers.append(lever)
             self._at(day + 0.25, partial(self._activate_lever, lever))
         self.counter_lever = next((lv for lv in self.levers if isinstance(lv, CounterOffers)), None)
 
         if self.mech.shocks:
-            for i, shock in enumerate(p.shocks):
-                day = (parse_date(shock.date, f"shocks[{i}].date") - self.start).days
+            for i, (shock, day) in enumerate(zip(p.shocks, resolved.shock_days, strict=True)):
                 if day < 0:
                     shock_rules.fire(self, shock, i, day)
                 else:
@@ -252,7 +250,7 @@ class AttritionModel(mesa.Model):
         self.team_active = np.zeros(self.n_teams, dtype=np.int64)
         self._posts = np.arange(self.team_target.size)  # a (team, role) post's index, team-major
 
-        founded = (parse_date(c.founded, "company.founded") - self.start).days
+        founded = self.resolved.founded_day
         hired = rng.integers(min(founded, -1), 0, size=roles.size, endpoint=False).astype(np.int32)
         hired[roles == FOUNDER] = founded
         slots = self._add_people(roles, team, hired, initial=True)
