@@ -1,5 +1,5 @@
 # The two commands of the README: `make run` and `make test`. Both create .venv first.
-# `run` installs the package with the compiled kernel; `test` adds the test tools and every
+# `run` installs the package; `test` adds the test tools and every
 # extra the suite exercises (cluster launcher, dashboard, calibration).
 PY ?= python3
 VENV := .venv
@@ -19,11 +19,11 @@ $(BIN)/python:
 	$(PY) -m venv $(VENV)
 
 $(RUN_STAMP): pyproject.toml | $(BIN)/python
-	$(PIP) -e '.[fast]'
+	$(PIP) -e .
 	@rm -f $(VENV)/.run-* && touch $@
 
 $(TEST_STAMP): pyproject.toml | $(BIN)/python
-	$(PIP) -e '.[fast,dev,cluster,dashboard,calibrate]'
+	$(PIP) -e '.[dev,cluster,dashboard,calibrate]'
 	@rm -f $(VENV)/.test-* && touch $@
 
 run: $(RUN_STAMP)

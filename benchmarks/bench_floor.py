@@ -33,7 +33,8 @@ from benchmarks import load_average  # noqa: E402
 from benchmarks.bench_speed import params_for  # noqa: E402
 from sim.model import kernel  # noqa: E402
 from sim.model.agents import Employee  # noqa: E402
-from sim.model.lab import COL, AttritionModel  # noqa: E402
+from sim.model.lab import AttritionModel  # noqa: E402
+from sim.schema import COL  # noqa: E402
 
 PARTS = {  # label -> (owner, attribute); nested parts are also counted in their callers
     "compiled daily pass": (kernel, "advance_clocks"),
@@ -105,23 +106,23 @@ def mesa_steps_s(days: int) -> float:
 
 
 def call_s(params, calls: int = 2000) -> float:
-    """One call of the compiled pass on no one: the wrapper's argument packing and numba's dispatch."""
-    model = AttritionModel(params, seed=0, engine="numba")
+    """One call of the compiled pass on no one: packing its named arguments and numba's dispatch."""
+    model = AttritionModel(params, seed=0)
     model.step()
     start = time.perf_counter()
     for _ in range(calls):
-        kernel.advance_clocks(model, 0, 0)
+        model._advance_clocks(0, 0)
     return (time.perf_counter() - start) / calls
 
 
 def profile(size: int, runs: int) -> None:
     params = params_for(size)
-    AttritionModel(params, seed=1000, engine="numba").run()  # compile, warm caches
+    AttritionModel(params, seed=1000).run()  # compile, warm caches
     walls, parts, counts = [], collections.Counter(), collections.Counter()
     for seed in range(runs):  # wall time without stopwatches
         gc.collect()  # as bench_speed does before each timed run
         start = time.perf_counter()
-        model = AttritionModel(params, seed=seed, engine="numba").run()
+        model = AttritionModel(params, seed=seed).run()
         walls.append(time.perf_counter() - start)
         wf = model.workforce
         hires_before = np.concatenate([[0], np.cumsum(model._daily_table[:-1, COL["hires"]])])
@@ -130,10 +131,10 @@ def profile(size: int, runs: int) -> None:
         counts["removed"] += int((~wf.active[: wf.n]).sum())
     with stopwatches(parts):
         for seed in range(runs):
-            AttritionModel(params, seed=seed, engine="numba").run()
+            AttritionModel(params, seed=seed).run()
     wall, days = statistics.median(walls), model.days
     slot_days, created, removed = (counts[k] / runs for k in ("slot_days", "created", "removed"))
-    print(f"\n{size:,} staff, one year, numba engine: median {wall * 1e3:.1f} ms over {runs} runs")
+    print(f"\n{size:,} staff, one year, median {wall * 1e3:.1f} ms over {runs} runs")
     print("  parts, mean per run with stopwatches on (a part's time includes the parts it calls):")
     for label in PARTS:
         print(f"    {label:34s} {parts[label] / runs * 1e3:9.1f} ms")
@@ -156,8 +157,6 @@ def main(argv=None) -> None:
     ap.add_argument("--sizes", default="1200,120000", help="comma list of headcounts")
     ap.add_argument("--runs", type=int, default=0, help="timed runs per size (default 9 below 10,000 staff, else 2)")
     args = ap.parse_args(argv)
-    if not kernel.available():
-        raise SystemExit("bench_floor times the numba engine: pip install 'exodus[fast]'")
     print(f"cores: {os.cpu_count()}  load average (1, 5, 15 min): {load_average()}")
     for size in map(int, args.sizes.split(",")):
         profile(size, args.runs or (9 if size < 10_000 else 2))

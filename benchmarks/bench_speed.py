@@ -83,30 +83,19 @@ def main(argv=None) -> None:
     ap.add_argument("--ref-runs", type=int, default=3, help="timed runs of the reference")
     ap.add_argument("--big-runs", type=int, default=3, help="timed runs at 12,000 and 120,000 staff")
     ap.add_argument("--quick", action="store_true", help="3 runs, reference once, 12,000 staff only")
-    ap.add_argument("--engines", default="", help="comma list of engines to time (default: all available)")
     args = ap.parse_args(argv)
     if args.quick:
         args.runs, args.ref_runs, args.big_runs = 3, 1, 1
-    engines = args.engines.split(",") if args.engines else list(AttritionModel.available_engines())
 
     print(f"cores: {os.cpu_count()}  load average (1, 5, 15 min): {load_average()}")
-    print(f"engines: {', '.join(engines)}  (one simulated year = build + run, every mechanism on)\n")
+    print("one simulated year = build + run, every mechanism on\n")
     print(f"{'case':42s} {'runs':>4s} {'median ms':>11s} {'min ms':>9s} {'us/day':>10s} {'runs/s':>8s} {'peak MB':>9s}")
 
     small = {p: params_for(1200, p) for p in ("none", "bundle_pay")}
     days = AttritionModel(small["none"]).days
     fast = {}
-    for engine in engines:
-        for policy, params in small.items():
-            fast[engine, policy] = measure(
-                f"fast[{engine}] 1,200 staff, policy {policy}",
-                AttritionModel,
-                params,
-                args.runs,
-                days,
-                True,
-                engine=engine,
-            )
+    for policy, params in small.items():
+        fast[policy] = measure(f"fast 1,200 staff, policy {policy}", AttritionModel, params, args.runs, days, True)
     ref = {}
     for policy, params in small.items():
         ref[policy] = measure(
@@ -115,21 +104,11 @@ def main(argv=None) -> None:
     sizes = (12_000,) if args.quick else (12_000, 120_000)
     for size in sizes:
         params = params_for(size)
-        for engine in engines:
-            measure(
-                f"fast[{engine}] {size:,} staff, policy none",
-                AttritionModel,
-                params,
-                args.big_runs,
-                days,
-                True,
-                False,
-                engine=engine,
-            )
+        measure(f"fast {size:,} staff, policy none", AttritionModel, params, args.big_runs, days, True, False)
 
     print("\nreference / fast (median wall time, same process):")
-    for (engine, policy), row in fast.items():
-        print(f"  {engine:6s} policy {policy:10s}: {ref[policy]['median_s'] / row['median_s']:7.1f} x")
+    for policy, row in fast.items():
+        print(f"  policy {policy:10s}: {ref[policy]['median_s'] / row['median_s']:7.1f} x")
     print(f"\nprocess peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
     print(f"load average at the end: {load_average()}")
 

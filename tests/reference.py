@@ -23,8 +23,9 @@ import numpy as np
 
 from sim.config.params import ROLES, UNITS, ModelParams, parse_date, validate
 from sim.model import equations as eq
-from sim.model.lab import CAUSES, FOUNDER, ROLE_UNIT, SENIORITY, OfferDraws, exponential_key
+from sim.model.lab import ROLE_UNIT, SENIORITY, OfferDraws, exponential_key
 from sim.model.workforce import HIRE_KEYS, K
+from sim.schema import CAUSES, FOUNDER
 
 VOLUNTARY, POACHED, SPINOUT, FORCED = range(4)
 NONE = -(10**9)  # "never happened" for day fields compared with >=

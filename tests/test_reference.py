@@ -5,9 +5,10 @@ import pytest
 
 import sim
 from sim.config.params import model_params
-from sim.model.lab import CAUSES, COL, AttritionModel
+from sim.model.lab import AttritionModel
 from sim.model.workforce import NEVER
 from sim.run.simulate import as_run_config
+from sim.schema import CAUSES, COL
 from tests.reference import ReferenceModel
 
 SMALL = ("company.headcount=100",)
@@ -59,24 +60,19 @@ def test_fast_model_and_reference_make_the_same_departures(name):
         assert fast._daily_table[:, COL["offers_countered"]].sum() > 0
 
 
-@pytest.mark.parametrize("name", ["bundle_culture", "busy"])
-def test_numba_kernel_gives_the_numpy_results(name):
-    """The compiled daily loop, hiring and end of day (extra `fast`) and the numpy path give identical tables."""
-    pytest.importorskip("numba")
-    overrides, _ = CONFIGS[name]
-    params = model_params(as_run_config(sim.compose([*overrides, "company.headcount=300"])))
-    numpy_run = AttritionModel(params, seed=5, engine="numpy").run()
-    numba_run = AttritionModel(params, seed=5, engine="numba").run()
-    wf = numba_run.workforce
+def test_fast_model_and_reference_agree_at_the_default_size_with_every_mechanism_on():
+    """The default lab (1,100 staff, xAI's shocks), busy rivals, spin-outs and bursts, and the pay bundle: the
+    compiled passes and the per-agent reference make the same departures, daily counts, offers and costs."""
+    overrides = ["seed=5", "policy=bundle_pay", *BUSY]
+    params = model_params(as_run_config(sim.compose(overrides)))
+    fast, ref = AttritionModel(params, seed=5).run(), ReferenceModel(params, seed=5).run()
+    assert all(vars(params.mechanisms).values())
+    wf = fast.workforce
     assert (wf.burst_clock[: wf.n] > wf.burst_key[: wf.n]).any()  # bursts brought announcements forward
-    assert numba_run._daily_table[:, COL["announced_founders"]].sum() > 0
-    assert fast_departures(numba_run) == fast_departures(numpy_run)
-    assert np.array_equal(numba_run._daily_table, numpy_run._daily_table)
-    assert numba_run._offers_log == numpy_run._offers_log
-    assert [lv.cost for lv in numba_run.levers] == [lv.cost for lv in numpy_run.levers]
-
-
-def test_unknown_engine_is_refused_by_name():
-    params = model_params(as_run_config(sim.compose(list(SMALL))))
-    with pytest.raises(ValueError, match="engine='gpu'"):
-        AttritionModel(params, engine="gpu")
+    assert fast._daily_table[:, COL["announced_founders"]].sum() > 0
+    departures = fast_departures(fast)
+    assert {row[2] for row in departures} == set(CAUSES)
+    assert departures == ref.departures()
+    for col in COUNTS:
+        assert fast._daily_table[:, COL[col]].tolist() == [row[col] for row in ref.rows], col
+    assert [lv.cost for lv in fast.levers] == pytest.approx([lv.cost for lv in ref.levers], rel=1e-9)

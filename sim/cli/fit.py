@@ -78,14 +78,16 @@ def main() -> None:
     from hydra.core.config_store import ConfigStore
     from omegaconf import OmegaConf
 
-    from sim.config.params import RunConfig
+    from sim.config.params import RunConfig, schema
 
     @dataclass
     class FitConfig(RunConfig):
         fit: FitSettings = dataclasses.field(default_factory=FitSettings)
 
     # conf/config.yaml starts from `run_schema`: in this app it is the run schema plus the `fit` settings
-    ConfigStore.instance().store(name="run_schema", node=FitConfig)
+    base = schema()  # placeholders: conf/ is read by the composition, not by the schema
+    node = FitConfig(**{f.name: getattr(base, f.name) for f in dataclasses.fields(RunConfig)})
+    ConfigStore.instance().store(name="run_schema", node=node)
 
     @hydra.main(config_path=str(CONF_DIR), config_name="fit", version_base="1.3")
     def _app(cfg) -> float:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from omegaconf import DictConfig
 
 from sim.config.defaults import CONF_DIR
-from sim.config.params import RunConfig, model_params, validate
+from sim.config.params import RunConfig, model_params, schema, validate
 from sim.run.simulate import as_run_config
 
 
@@ -16,7 +16,7 @@ def register_configs() -> None:
     """Register the structured schema that validates every composed config."""
     from hydra.core.config_store import ConfigStore
 
-    ConfigStore.instance().store(name="run_schema", node=RunConfig)
+    ConfigStore.instance().store(name="run_schema", node=schema())
 
 
 def compose(overrides: list[str] | None = None) -> DictConfig:

@@ -10,8 +10,8 @@ import datetime as dt
 from dataclasses import dataclass, field, fields, is_dataclass, replace
 from typing import Any
 
-ROLES = ("co_founder", "research_lead", "researcher", "engineer", "product", "operations")
-UNITS = ("research", "engineering", "product", "operations")
+from sim.schema import ROLES, UNITS
+
 SHOCK_TYPES = (
     "reorganisation",
     "acquisition",
@@ -236,7 +236,7 @@ def _conf(name: str, cls):
             return [from_mapping(cls, item, f"{name}[{i}]") for i, item in enumerate(data)]
         return from_mapping(cls, data, name)
 
-    return field(default_factory=make)
+    return field(default_factory=make, metadata={"conf_group": name})
 
 
 @dataclass
@@ -514,6 +514,17 @@ class RunConfig(ModelParams):
     posterior_file: str = ""  # a posterior sample: a name ("xai": sim/data/posterior_xai.csv) or a CSV path
     posterior_draw: int = -1  # k >= 0: draw k of its fixed weighted resample; -1: the posterior median
     free: dict[str, float] = field(default_factory=dict)  # values set last, e.g. free.shock_scale=2
+
+
+def schema() -> RunConfig:
+    """The run schema with neutral placeholders for conf/'s groups (nothing read from conf/): the structured config
+    Hydra checks composed values against, before conf/ is read."""
+    values = {}
+    for f in fields(RunConfig):
+        if "conf_group" in f.metadata:
+            kind = f.type.removeprefix("list[").removesuffix("]")
+            values[f.name] = [] if f.type.startswith("list[") else _NESTED[kind]()
+    return RunConfig(**values)
 
 
 def validate_run(run: RunConfig) -> RunConfig:

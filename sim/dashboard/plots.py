@@ -18,7 +18,8 @@ from matplotlib.ticker import MaxNLocator
 from sim.config.params import UNITS
 from sim.dashboard.state import observed_data, team_state
 from sim.data import observed
-from sim.model.lab import CAUSES, AttritionModel
+from sim.model.lab import AttritionModel
+from sim.schema import CAUSES
 
 CAUSE_COLOURS = {"voluntary": "tab:blue", "poached": "tab:orange", "spinout": "tab:green", "forced": "tab:red"}
 SIM, OBS = "tab:blue", "black"

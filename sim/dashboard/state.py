@@ -19,9 +19,10 @@ import sim
 from sim.config.compose import CONF_DIR
 from sim.config.params import UNITS, model_params
 from sim.data import observed
-from sim.model.lab import CAUSES, FOUNDER, AttritionModel
+from sim.model.lab import AttritionModel
 from sim.run.results import daily_table
 from sim.run.simulate import as_run_config
+from sim.schema import CAUSES, FOUNDER
 
 # Hydra's compose uses one process-wide GlobalHydra: sessions resetting at once must take turns.
 _COMPOSE_LOCK = threading.Lock()

@@ -17,48 +17,37 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-import os
 from functools import partial
 
 import mesa
 import numpy as np
 
-from sim.config.params import ROLES, UNITS, ModelParams
+from sim.config.params import ModelParams
 from sim.config.resolve import ResolvedParams, resolve
 from sim.model import equations as eq
 from sim.model import kernel
 from sim.model import shocks as shock_rules
 from sim.model.agents import Employee, Firm, Spinout
 from sim.model.levers import LEVERS, CounterOffers
-from sim.model.workforce import CLOCK_KEYS, HIRE_KEYS, NEVER, K, Workforce
-
-CAUSES = ("voluntary", "poached", "spinout", "forced")
-VOLUNTARY, POACHED, SPINOUT, FORCED = range(4)
-FOUNDER = ROLES.index("co_founder")
-ROLE_UNIT = np.array(
-    [UNITS.index(u) for u in ("research", "research", "research", "engineering", "product", "operations")]
+from sim.model.workforce import CLOCK_KEYS, HIRE_KEYS, K, Workforce
+from sim.schema import (
+    CAUSE_COL,
+    COL,
+    DAILY_COLUMNS,
+    FORCED,
+    FOUNDER,
+    POACHED,
+    ROLE_UNIT,
+    ROLES,
+    SPINOUT,
+    UNITS,
+    VOLUNTARY,
 )
+
+ROLE_UNIT = np.array(ROLE_UNIT)
 SENIORITY = np.array([1.0, 0.8, 0.5, 0.4, 0.4, 0.1])  # assumption: co-founder .. operations
 # an offer's four draws
 O_FIRM, O_COUNTER, O_ACCEPT, O_NEXT = range(4)
-
-DAILY_COLUMNS = (
-    "headcount",
-    "hires",
-    "departures",
-    *(f"departures_{c}" for c in CAUSES),
-    "announced",
-    "announced_founders",
-    "founders_remaining",
-    "mean_burnout",
-    "mean_autonomy",
-    "mean_mission",
-    "offers_made",
-    "offers_accepted",
-    "offers_countered",
-)
-COL = {name: i for i, name in enumerate(DAILY_COLUMNS)}
-CAUSE_COL = [COL[f"departures_{cause}"] for cause in CAUSES]
 
 
 def _role_vector(table: dict[str, float]) -> np.ndarray:
@@ -118,29 +107,15 @@ class Log1pCache:
         return self.y[:n]
 
 
-ENGINES = ("auto", "numpy", "numba")
-
-
 class AttritionModel(mesa.Model):
     """The lab over a calendar window; `run()` steps it day by day to the window's end.
 
-    `engine` runs the dense part of the day with numpy or with the compiled loop of
-    `sim.kernel` (extra `fast`); both give the same results. "auto" (default, or the
-    environment variable EXODUS_ENGINE) takes numba when it is installed.
+    `params` are resolved and checked once (`sim.config.resolve`); the dense part of each day runs in the compiled
+    passes of `sim.model.kernel`, the discrete events (offers, departures, spin-outs, hires, shocks, levers) here.
     """
 
-    @staticmethod
-    def available_engines() -> tuple[str, ...]:
-        return ("numpy", "numba") if kernel.available() else ("numpy",)
-
-    def __init__(self, params: ModelParams | ResolvedParams, seed: int = 0, engine: str | None = None):
+    def __init__(self, params: ModelParams | ResolvedParams, seed: int = 0):
         super().__init__(rng=seed)
-        engine = engine or os.environ.get("EXODUS_ENGINE", "auto")
-        if engine not in ENGINES:
-            raise ValueError(f"engine={engine!r} is not allowed: one of {', '.join(ENGINES)}")
-        if engine == "numba" and not kernel.available():
-            raise ValueError("engine='numba' needs numba: pip install 'exodus[fast]'")
-        self.engine = self.available_engines()[-1] if engine == "auto" else engine
         self.resolved = resolved = resolve(params)  # the only check (ResolvedParams were checked when made)
         self.p = p = resolved.params
         self.seed = seed
@@ -171,6 +146,8 @@ class AttritionModel(mesa.Model):
         self.workforce = Workforce(capacity=int(p.company.headcount * 1.6) + 16, n_ties=p.company.cross_ties)
         self.employees: list[Employee | None] = []
         self.departure_notes: dict[int, tuple[str, str, float]] = {}  # slot -> (firm, shock, shock share)
+        self._packed: dict[type, tuple] = {}  # the passes' workforce arrays, by pass (`_people`)
+        self._hire_constants()
         self._build_staff()
 
         W = p.hazard.contagion_window_days
@@ -209,6 +186,7 @@ class AttritionModel(mesa.Model):
         self._daily_table = np.zeros((self.days, len(DAILY_COLUMNS)))
         self._offers_log: list[tuple[int, str, int, int]] = []
         self._today = np.zeros(len(DAILY_COLUMNS))
+        self._pass_constants()
 
     # ------------------------------------------------------------------ construction
 
@@ -264,58 +242,11 @@ class AttritionModel(mesa.Model):
         slots = np.arange(sl.start, sl.stop)
         keys = self._hire_rng.random((count, len(HIRE_KEYS) + wf.n_ties))
         clock_keys = exponential_key(keys[:, CLOCK_KEYS])
-        if self.engine == "numba":
-            kernel.fill_hires(self, sl.start, roles, teams, hired, keys, clock_keys, initial)
-        else:
-            self._fill_hires_numpy(sl, roles, teams, hired, keys, clock_keys, initial)
+        self._fill_hires(sl.start, roles, teams, hired, keys, clock_keys, initial)
         self.employees.extend(Employee(self, s) for s in range(sl.start, sl.stop))
         for lever in getattr(self, "levers", ()):
             lever.on_hire(self, slots)
         return slots
-
-    def _fill_hires_numpy(self, sl, roles, teams, hired, keys, clock_keys, initial) -> None:
-        """New people's state: their role's pay, load, grant and autonomy, vesting dates, keys and ties.
-
-        Ties are uniform over the others present (new hires included): a pick skips one's own place in the pool.
-        """
-        wf, d = self.workforce, self.p.dynamics
-        wf.active[sl] = True
-        wf.role[sl] = roles
-        wf.team[sl] = teams
-        wf.hired[sl] = hired
-        wf.seniority[sl] = self.seniority_by_role[roles]
-        wf.pay[sl] = self.pay_by_role[roles]
-        wf.load[sl] = self.load_by_role[roles]
-        wf.grant[sl] = self.grant_by_role[roles]
-        wf.grant_start[sl] = hired
-        wf.milestones[sl, 0] = hired + self._cliff_day if self.p.vesting.cliff_months else NEVER
-        wf.milestones[sl, 1] = hired + self._final_day
-        a0 = self.a0_by_role[roles]
-        wf.autonomy0[sl] = a0
-        wf.autonomy[sl] = a0
-        wf.mission[sl] = self.p.dynamics.mission_baseline if self.mech.mission else 1.0
-        if not self.mech.burnout:
-            wf.burnout[sl] = 0.0
-        elif initial:
-            wf.burnout[sl] = eq.burnout_equilibrium(wf.load[sl], d.burnout_rise, d.burnout_recovery)
-        else:
-            wf.burnout[sl] = d.initial_burnout
-        wf.safety[sl] = keys[:, K["safety"]] < self.safety_by_role[roles]
-        wf.high_performer[sl] = keys[:, K["high_performer"]] < self.p.company.high_performer_share
-        wf.key_forced[sl] = keys[:, K["forced"]]
-        wf.key_announce[sl] = keys[:, K["announce"]]
-        wf.key_spinout[sl] = keys[:, K["spinout"]]
-        wf.key_group[sl] = keys[:, K["group"]]
-        wf.key_delay[sl], wf.quit_key[sl], wf.offer_key[sl], wf.burst_key[sl] = clock_keys.T
-        if wf.n_ties:
-            slots = np.arange(sl.start, sl.stop)
-            pool = slots if initial else np.concatenate([np.flatnonzero(wf.active[: sl.start]), slots])
-            pick = (keys[:, len(HIRE_KEYS) :] * max(pool.size - 1, 1)).astype(np.int64)
-            own = np.searchsorted(pool, slots)
-            pick += pick >= own[:, None]
-            wf.ties[sl] = pool[np.minimum(pick, pool.size - 1)]
-        np.add.at(self.team_role_active, (teams, roles), 1)
-        np.add.at(self.team_active, teams, 1)
 
     def _build_firms(self) -> None:
         wf = self.workforce
@@ -381,7 +312,7 @@ class AttritionModel(mesa.Model):
         self.team_active[team] -= 1
         if not backfill:
             self.team_target[team, role] = max(0, self.team_target[team, role] - 1)
-            self.team_posts = self.team_target.sum(1)
+            self.team_posts[:] = self.team_target.sum(1)  # in place: the compiled pass holds this array
         if cause != FORCED:  # contagion spreads through choices to leave, not through layoffs
             self._ring[t % self._ring.shape[0], team] += 1
             self._team_recent[team] += 1
@@ -438,10 +369,7 @@ class AttritionModel(mesa.Model):
         self._ring[slot_ring] = 0
         self._stop_recruiting()
 
-        if self.engine == "numba":
-            quitting, offered, unvested = kernel.advance_clocks(self, n, t)
-        else:
-            quitting, offered, unvested = self._advance_clocks_numpy(n, t)
+        quitting, offered, unvested = self._advance_clocks(n, t)
         poached = self._offers(offered, unvested, t) if len(offered) else ()
         for slot in quitting.tolist():
             if slot not in poached:
@@ -455,59 +383,9 @@ class AttritionModel(mesa.Model):
             self._waiting = np.concatenate([self._waiting, self._new_waiting])
             self._new_waiting = []
         self._record_means()
-        if self.engine == "numba":
-            self._waiting = kernel.close_day(self, t, hires)
-        else:
-            self._announce(t)
-            self._record(t, hires)
+        self._waiting = self._close_day(t, hires)
 
-    def _advance_clocks_numpy(self, n, t):
-        """Today's drift and hazards: every clock advances; return who passed their quit key, who passed their offer
-        key, and the latter's unvested equity in years of pay (what an offer weighs).
-
-        Wellbeing drifts, each person's quit clock adds today's hazard and, once there are
-        firms, their offer clock adds today's offer hazard. Only people who may leave
-        (present and not immune) are returned.
-        """
-        wf = self.workforce
-        b, a, m = self._update_wellbeing(n)
-        log_unvested, bump = self._equity(n, t)
-        log_wealth = self._log_wealth(wf.wealth[:n] / wf.pay[:n]) if self.mech.wealth else 0.0
-        contagion = self._contagion(n, t) if self.mech.contagion else 0.0
-        eta = eq.linear_predictor_logged(b, a, wf.autonomy0[:n], m, contagion, log_wealth, log_unvested, self.p.hazard)
-        mult = (
-            eq.shock_factor(self.shock_excess[t], wf.shock_damping[:n])
-            * eq.window_factor(t, wf.acq_until[:n], wf.acq_mult[:n])
-            * eq.window_factor(t, wf.surv_until[:n], wf.surv_mult[:n])
-            * eq.window_factor(t, wf.bonus_day[:n], wf.quit_mult[:n])
-            * bump
-        )
-        wf.quit_clock[:n] += eq.hazard(self.h0, eta, mult)
-        eligible = wf.active[:n] & ~wf.immune[:n]
-        offered = np.zeros(0, dtype=np.int64)
-        if self.firms:
-            wf.offer_clock[:n] += self.rival_rate_by_role[wf.role[:n]] + wf.courted[:n] * self.spinout_rate
-            offered = np.flatnonzero(eligible & (wf.offer_clock[:n] > wf.offer_key[:n]))
-        quitting = np.flatnonzero(eligible & (wf.quit_clock[:n] > wf.quit_key[:n]))
-        return quitting, offered, self.unvested_years(offered, t) if offered.size else 0.0
-
-    def _update_wellbeing(self, n):
-        wf, d = self.workforce, self.p.dynamics
-        if self.mech.burnout:
-            gap = eq.team_gap(self.team_active, self.team_posts)
-            load = eq.team_load(wf.load[:n], d.shortstaff_load, gap[wf.team[:n]])
-            wf.burnout[:n] = eq.burnout_next(
-                wf.burnout[:n], load, d.burnout_rise * wf.rise_scale[:n], d.burnout_recovery
-            )
-        if self.mech.autonomy:
-            wf.autonomy[:n] = eq.relax(wf.autonomy[:n], wf.autonomy0[:n], d.autonomy_drift)
-        if self.mech.mission:
-            wf.mission[:n] = np.maximum(
-                eq.relax(wf.mission[:n], d.mission_baseline, d.mission_recovery), wf.mission_floor[:n]
-            )
-        return wf.burnout[:n], wf.autonomy[:n], wf.mission[:n]
-
-    def _vest_table(self, years: float, cliff_months: int) -> np.ndarray:
+    def vest_table(self, years: float, cliff_months: int) -> np.ndarray:
         """`vested_fraction` for every whole day since a grant, up to the day it stops changing."""
         key = (years, cliff_months)
         if key not in self._vest_tables:
@@ -515,39 +393,6 @@ class AttritionModel(mesa.Model):
             days = np.arange(int(np.ceil(months * eq.DAYS_PER_MONTH)) + 2)
             self._vest_tables[key] = eq.vested_fraction(days, years, cliff_months)
         return self._vest_tables[key]
-
-    def unvested_years(self, idx, t: int):
-        """Equity still to vest plus any pending bonus, in years of pay, at day t (0.0 without vesting)."""
-        if not self.mech.vesting:
-            return 0.0
-        wf, v = self.workforce, self.p.vesting
-        main = self._vest_table(v.years, v.cliff_months)
-        refresh = self._vest_table(*self.refresh_schedule)
-        main_share = main[np.minimum(np.maximum(t - wf.grant_start[idx], 0), main.size - 1)]
-        refresh_share = refresh[np.minimum(np.maximum(t - wf.refresh_start[idx], 0), refresh.size - 1)]
-        vested = wf.grant[idx] * main_share + wf.refresh[idx] * refresh_share
-        return eq.unvested_equity(wf.grant[idx], wf.refresh[idx], wf.bonus[idx], vested) / wf.pay[idx]
-
-    def _equity(self, n, t):
-        """ln(1 + unvested years) and the post-vesting hazard factor, today."""
-        if not self.mech.vesting:
-            return 0.0, 1.0
-        wf, v = self.workforce, self.p.vesting
-        since = (t - wf.milestones_by_column[:, :n]).view(np.uint32)  # days since each milestone; negative wraps
-        in_bump = (since < v.bump_days).any(axis=0)
-        return self._log_unvested(self.unvested_years(slice(0, n), t)), np.where(in_bump, v.bump, 1.0)
-
-    def _contagion(self, n, t):
-        """Share of each person's ties (teammates and cross-team ties) who chose to leave in the window."""
-        wf = self.workforce
-        team = wf.team[:n]
-        ties = self.team_active - 1 + self._team_recent
-        left = self._team_recent.astype(np.float64)[team]
-        if wf.n_ties:
-            window = t - self.p.hazard.contagion_window_days
-            left = left + (wf.chose_left[wf.ties_by_column[:, :n]] >= window).sum(axis=0)
-            ties = ties + wf.n_ties
-        return eq.contagion_share(left, ties[team])
 
     def _stop_recruiting(self) -> None:
         """Spin-outs whose places are filled or whose weeks are over stop courting from today."""
@@ -612,23 +457,6 @@ class AttritionModel(mesa.Model):
             rates = np.cumsum([f.offer_rate(role) for f in firms]).tolist()
         return firms[min(bisect.bisect_right(rates, u * rates[-1]), len(firms) - 1)]
 
-    def _announce(self, t):
-        """Public announcements: scheduled ones fall due; a recent burst makes leavers who would post later post now."""
-        wf, o = self.workforce, self.p.observation
-        waiting = self._waiting
-        if waiting.size and o.burst_gain and t > 0:
-            recent = self._daily_table[max(0, t - o.burst_window_days) : t, COL["announced"]].sum()
-            if recent:
-                late = waiting[(wf.announce_day[waiting] > t) & (wf.left[waiting] >= t - o.lookback_days)]
-                wf.burst_clock[late] += o.burst_gain * recent
-                wf.announce_day[late[wf.burst_clock[late] > wf.burst_key[late]]] = t
-        due = wf.announce_day[waiting]
-        today = waiting[due == t]
-        self._waiting = waiting[due > t]
-        self._today[COL["announced"]] = today.size
-        if today.size:
-            self._today[COL["announced_founders"]] = np.count_nonzero(wf.role[today] == FOUNDER)
-
     def _hire(self, t) -> int:
         """Backfill: each vacancy (a team's unfilled post in a role) is filled today w.p. 1/hire_fill_days."""
         vacancies = np.maximum(self.team_target - self.team_role_active, 0).ravel()
@@ -643,7 +471,7 @@ class AttritionModel(mesa.Model):
         return filled.size
 
     def _record_means(self) -> None:
-        """Today's mean burnout, autonomy and mission over the people present (numpy on both engines)."""
+        """Today's mean burnout, autonomy and mission over the people present."""
         wf, n, row = self.workforce, self.workforce.n, self._today
         headcount = self.team_active.sum()
         if headcount:
@@ -652,15 +480,152 @@ class AttritionModel(mesa.Model):
             row[COL["mean_autonomy"]] = wf.autonomy[:n] @ act / headcount
             row[COL["mean_mission"]] = wf.mission[:n] @ act / headcount
 
-    def _record(self, t, hires) -> None:
-        """The day's row of the daily table (its means are already in it), then a fresh row for tomorrow."""
-        row = self._today
-        row[COL["headcount"]] = self.team_active.sum()
-        row[COL["hires"]] = hires
-        row[COL["departures"]] = row[COL["departures_voluntary"] : COL["departures_forced"] + 1].sum()
-        row[COL["founders_remaining"]] = self.team_role_active[:, FOUNDER].sum()
-        self._daily_table[t] = row
-        row.fill(0.0)
+    # ------------------------------------------------------------------ the compiled passes, arguments by name
+
+    def _pass_constants(self) -> None:
+        """The passes' arguments that hold for the whole run, packed by name once."""
+        p, d, v, h, mech, pk = self.p, self.p.dynamics, self.p.vesting, self.p.hazard, self.mech, kernel.pack
+        self._switches = pk(
+            kernel.Switches,
+            burnout=mech.burnout,
+            autonomy=mech.autonomy,
+            mission=mech.mission,
+            vesting=mech.vesting,
+            wealth=mech.wealth,
+            contagion=mech.contagion,
+            offers=bool(self.firms),
+        )
+        self._rates = pk(
+            kernel.Rates,
+            shortstaff=float(d.shortstaff_load),
+            rise=float(d.burnout_rise),
+            recovery=float(d.burnout_recovery),
+            drift=float(d.autonomy_drift),
+            mission_base=float(d.mission_baseline),
+            mission_rec=float(d.mission_recovery),
+            bump_days=int(v.bump_days),
+            bump=float(v.bump),
+            h0=self.h0,
+            spinout=self.spinout_rate,
+            extra_ties=self.workforce.n_ties if mech.contagion else 0,
+        )
+        self._weights = pk(kernel.Weights, **{k: getattr(h, k) for k in kernel.Weights._fields})
+        self._teams = pk(kernel.Teams, active=self.team_active, posts=self.team_posts, recent=self._team_recent)
+        self._counts = pk(kernel.TeamCounts, role_active=self.team_role_active, active=self.team_active)
+        self._burst = pk(
+            kernel.Burst,
+            gain=float(p.observation.burst_gain),
+            window=int(p.observation.burst_window_days),
+            lookback=int(p.observation.lookback_days),
+        )
+        self._table_cols = pk(
+            kernel.TableCols,
+            headcount=COL["headcount"],
+            hires=COL["hires"],
+            departures=COL["departures"],
+            first_cause=CAUSE_COL[0],
+            last_cause=CAUSE_COL[-1],
+            announced=COL["announced"],
+            founders=COL["announced_founders"],
+            remaining=COL["founders_remaining"],
+        )
+
+    def _hire_constants(self) -> None:
+        """`fill_hires`' arguments that hold for the whole run, packed by name once."""
+        d, pk = self.p.dynamics, kernel.pack
+        self._hire_cols = pk(
+            kernel.HireCols,
+            safety=K["safety"],
+            performer=K["high_performer"],
+            forced=K["forced"],
+            announce=K["announce"],
+            spinout=K["spinout"],
+            group=K["group"],
+            n_keys=len(HIRE_KEYS),
+        )
+        self._hire_roles = pk(
+            kernel.HireRoles,
+            seniority=self.seniority_by_role,
+            pay=self.pay_by_role,
+            load=self.load_by_role,
+            grant=self.grant_by_role,
+            autonomy0=self.a0_by_role,
+            safety=self.safety_by_role,
+        )
+        self._hire_rules = pk(
+            kernel.HireRules,
+            cliff_day=self._cliff_day,
+            final_day=self._final_day,
+            has_cliff=bool(self.p.vesting.cliff_months),
+            mission0=float(d.mission_baseline if self.mech.mission else 1.0),
+            burnout0=float(d.initial_burnout),
+            rise=float(d.burnout_rise),
+            recovery=float(d.burnout_recovery),
+            performer_share=float(self.p.company.high_performer_share),
+        )
+
+    def _people(self, kind) -> tuple:
+        """The Workforce arrays a pass reads, packed by name; again only when the arrays have grown."""
+        packed = self._packed.get(kind)
+        if packed is None or packed[0] is not getattr(self.workforce, kind._fields[0]):
+            packed = self._packed[kind] = kernel.named(kind, self.workforce)
+        return packed
+
+    def _advance_clocks(self, n: int, t: int):
+        """The day's compiled pass over slots [0, n) (`kernel.advance_clocks`)."""
+        v = self.p.vesting
+        window = t - self.p.hazard.contagion_window_days
+        memo = (*self._log_wealth.reserve(n), *self._log_unvested.reserve(n))
+        vest = (self.vest_table(v.years, v.cliff_months), self.vest_table(*self.refresh_schedule))
+        return kernel.advance_clocks(
+            t,
+            n,
+            window,
+            float(self.shock_excess[t]),
+            self._switches,
+            self._rates,
+            self._weights,
+            self._teams,
+            self.rival_rate_by_role,
+            vest,
+            self._people(kernel.People),
+            memo,
+        )
+
+    def _fill_hires(self, start, roles, teams, hired, keys, clock_keys, initial: bool) -> None:
+        """The new slots [start, start + len(roles)) get their state (`kernel.fill_hires`)."""
+        burnout_rule = 0 if not self.mech.burnout else 1 if initial else 2
+        counts = kernel.pack(kernel.TeamCounts, role_active=self.team_role_active, active=self.team_active)
+        kernel.fill_hires(
+            start,
+            roles,
+            teams,
+            hired,
+            keys,
+            clock_keys,
+            initial,
+            burnout_rule,
+            self._hire_cols,
+            self._hire_roles,
+            self._hire_rules,
+            self._people(kernel.HirePeople),
+            counts,
+        )
+
+    def _close_day(self, t: int, hires: int) -> np.ndarray:
+        """Announcements and the day's row of the table (`kernel.close_day`); return who still waits to announce."""
+        return kernel.close_day(
+            t,
+            hires,
+            self._waiting,
+            self._burst,
+            self._people(kernel.ClosePeople),
+            self._counts,
+            FOUNDER,
+            self._table_cols,
+            self._today,
+            self._daily_table,
+        )
 
     def run(self) -> AttritionModel:
         """Step through every day of the window."""

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.config.params import ROLES, UNITS, LeverConfig
+from sim.config.params import LeverConfig
 from sim.model import equations as eq
-
-SENIOR_ROLES = (ROLES.index("co_founder"), ROLES.index("research_lead"))
+from sim.schema import BONUS_PAYOUT, FOUNDER, REFRESH_CLIFF, REFRESH_END, ROLES, SENIOR_ROLES, UNITS
 
 
 def target_mask(model, target: str, slots: np.ndarray) -> np.ndarray:
@@ -23,7 +22,7 @@ def target_mask(model, target: str, slots: np.ndarray) -> np.ndarray:
     if target == "all":
         return np.ones(slots.size, dtype=bool)
     if target == "founders":
-        return role == ROLES.index("co_founder")
+        return role == FOUNDER
     if target == "senior":
         return np.isin(role, SENIOR_ROLES)
     if target == "research":
@@ -78,7 +77,7 @@ class RetentionBonus(Lever):
         wf.bonus[slots] = self.cfg.bonus_years_of_pay * wf.pay[slots]
         wf.bonus_day[slots] = payout
         wf.quit_mult[slots] = 1.0 - self.cfg.quit_cut
-        wf.milestones[slots, 4] = payout
+        wf.milestones[slots, BONUS_PAYOUT] = payout
 
     def daily(self, model, day):
         super().daily(model, day)
@@ -99,8 +98,8 @@ class RefreshGrants(Lever):
         model.refresh_schedule = (self.cfg.grant_years, self.cfg.grant_cliff_months)
         cliff, final = model.milestone_days(self.start_day, self.cfg.grant_years, self.cfg.grant_cliff_months)
         if self.cfg.grant_cliff_months:
-            wf.milestones[slots, 2] = cliff
-        wf.milestones[slots, 3] = final
+            wf.milestones[slots, REFRESH_CLIFF] = cliff
+        wf.milestones[slots, REFRESH_END] = final
 
     def finish(self, model, last_day):
         wf = model.workforce

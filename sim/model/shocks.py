@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.config.params import ROLES, UNITS, ShockConfig
+from sim.config.params import ShockConfig
 from sim.model import equations as eq
-
-FOUNDER = ROLES.index("co_founder")
-CAUSE_FORCED = 3
+from sim.schema import FORCED, FOUNDER, UNITS
 
 
 def fire(model, shock: ShockConfig, index: int, day: int) -> None:
@@ -55,7 +53,7 @@ def fire(model, shock: ShockConfig, index: int, day: int) -> None:
         wf.surv_until[:n] = np.where(survivors, day + shock.survivor_days, wf.surv_until[:n])
     if shock.forced_exits and not history:
         for slot in forced_exit_slots(model, shock):
-            model.depart(int(slot), CAUSE_FORCED, shock=shock.name or f"{shock.type}#{index}", backfill=shock.backfill)
+            model.depart(int(slot), FORCED, shock=shock.name or f"{shock.type}#{index}", backfill=shock.backfill)
 
 
 def forced_exit_slots(model, shock: ShockConfig) -> np.ndarray:

@@ -8,8 +8,9 @@ import numpy as np
 import pandas as pd
 
 from sim.config.params import ROLES, UNITS
-from sim.model.lab import CAUSES, DAILY_COLUMNS, FOUNDER, AttritionModel
+from sim.model.lab import AttritionModel
 from sim.model.workforce import NEVER
+from sim.schema import CAUSES, DAILY_COLUMNS, FOUNDER
 
 COUNT_COLUMNS = [c for c in DAILY_COLUMNS if not c.startswith("mean_")]
 

@@ -143,8 +143,8 @@ def build_model(config, seed: int | None = None) -> AttritionModel:
 
 
 def simulate(config, seed: int | None = None) -> Result:
-    """Run one seed; the summary records the resolved config (as a single run: `replicates` = 1), seed, config hash,
-    the engine that ran the daily loop (numpy or numba: they may differ in the last bit) and package versions."""
+    """Run one seed; the summary records the resolved config (as a single run: `replicates` = 1), seed, config hash
+    and package versions."""
     from sim.model.lab import AttritionModel
     from sim.run.results import collect
 
@@ -161,7 +161,6 @@ def simulate(config, seed: int | None = None) -> Result:
         "figures": result.summary,
         "config": resolved,
         "config_hash": _hash_resolved(resolved),
-        "engine": model.engine,
         "versions": package_versions(),
     }
     return result
