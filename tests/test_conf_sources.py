@@ -80,7 +80,7 @@ def test_the_parser_finds_uncited_defaults():
         "b: 2\n"
         "c:  # Smith 2020\n  d: 3\n"
         "e:\n  f: 4  # see elsewhere\n  g: '5 # not a comment'\n"
-        "shocks:\n  - name: x\n    date: \"2025-01-01\"  # TechCrunch 2026-02-10\n    unit: ops\n"
+        'shocks:\n  - name: x\n    date: "2025-01-01"  # TechCrunch 2026-02-10\n    unit: ops\n'
         "hydra:\n  run:\n    dir: x\n"
     )
     assert [(n, k) for n, k, _ in uncited(text)] == [(4, "b"), (8, "e.f"), (9, "e.g"), (13, "shocks.unit")]
