@@ -1,11 +1,11 @@
-"""Every default in conf/ cites its source or says `assumption`, and the docs say where the model is described.
+"""Every default in conf/ cites its source or says `assumption`; docs/ODD.md describes the model and tables the
+defaults with their sources from conf/ itself; nothing points to the design brief, which a clone does not have.
 
-Read from the YAML text (comments are lost to a YAML parser): each `key: value` line carries a trailing
-comment, or the line that opens its block does; the comment names a source (a study or report with its
-year, a shipped file, docs/ODD.md) or says `assumption`. Labels (`name`, `kind`, `type`, `study`, a
-policy's `levers`), the run's `seed` and Hydra's own blocks (`defaults`, `hydra`) are not parameters. The
-posterior configs (conf/posterior/) are written by exodus-calibrate: their source is the posterior file
-named in their header.
+conf/ is read as text (sim.conftext; a YAML parser drops comments): each `key: value` line carries a trailing
+comment, or the line that opens its block does; the comment names a source (a study or report with its year,
+a shipped file, docs/ODD.md) or says `assumption`. Labels (`name`, `kind`, `type`, `study`, a policy's
+`levers`), the run's `seed` and Hydra's own blocks (`defaults`, `hydra`) are not parameters. The posterior
+configs (conf/posterior/) are written by exodus-calibrate: their source is the posterior file in their header.
 """
 
 from __future__ import annotations
@@ -15,61 +15,10 @@ from pathlib import Path
 
 import pytest
 
+from sim.conftext import CONF, leaves, tables, uncited, with_tables
+
 ROOT = Path(__file__).resolve().parents[1]
-CONF = ROOT / "conf"
-LABELS = {"name", "kind", "type", "study", "levers", "seed"}
-HYDRA_BLOCKS = {"defaults", "hydra"}
-KEY = re.compile(r"^(?P<key>[A-Za-z_][\w.]*)\s*:(?:\s+(?P<value>.*))?$")
-# a source: `assumption`, a year (a study or report), a shipped file or folder, or the ODD
-SOURCE = re.compile(r"assumption|\b(?:19|20)\d\d\b|docs/ODD\.md|sim/|conf/|results/", re.IGNORECASE)
-
-
-def split_comment(line: str) -> tuple[str, str]:
-    """The line's YAML and its trailing comment (a `#` after whitespace, outside quotes)."""
-    quote = ""
-    for i, ch in enumerate(line):
-        if quote:
-            quote = "" if ch == quote else quote
-        elif ch in "\"'":
-            quote = ch
-        elif ch == "#" and (i == 0 or line[i - 1].isspace()):
-            return line[:i].rstrip(), line[i + 1 :].strip()
-    return line.rstrip(), ""
-
-
-def uncited(text: str) -> list[tuple[int, str, str]]:
-    """(line number, dotted key, why) of every leaf default without a source."""
-    out, stack, skipping = [], [], False  # stack: (indent, key, comment) of the open blocks
-    for no, raw in enumerate(text.splitlines(), start=1):
-        if not raw.strip() or raw.lstrip().startswith("#"):
-            continue
-        body, comment = split_comment(raw)
-        indent = len(body) - len(body.lstrip())
-        s = body.strip()
-        if s.startswith("- "):  # a list item: its key (if any) sits after the dash
-            s, indent = s[2:].lstrip(), indent + 2
-        m = KEY.match(s)
-        if indent == 0:
-            skipping = bool(m) and m["key"] in HYDRA_BLOCKS
-        if skipping or not m:
-            continue
-        while stack and stack[-1][0] >= indent:
-            stack.pop()
-        key, value = m["key"], (m["value"] or "").strip()
-        path = ".".join([k for _, k, _ in stack] + [key])
-        if not value:  # opens a block
-            stack.append((indent, key, comment))
-            continue
-        if key in LABELS:
-            continue
-        cited = comment or (stack[-1][2] if stack else "")
-        if not cited:
-            out.append((no, path, "no comment on the line or on its block"))
-        elif not SOURCE.search(cited):
-            out.append((no, path, f"comment names no source or `assumption`: {cited!r}"))
-    return out
-
-
+ODD = ROOT / "docs" / "ODD.md"
 CONF_FILES = sorted(p for p in CONF.rglob("*.yaml") if p.parent.name != "posterior")
 
 
@@ -81,9 +30,13 @@ def test_the_parser_finds_uncited_defaults():
         "c:  # Smith 2020\n  d: 3\n"
         "e:\n  f: 4  # see elsewhere\n  g: '5 # not a comment'\n"
         'shocks:\n  - name: x\n    date: "2025-01-01"  # TechCrunch 2026-02-10\n    unit: ops\n'
+        "  - name: y\n    unit: a  # assumption\n"
         "hydra:\n  run:\n    dir: x\n"
     )
-    assert [(n, k) for n, k, _ in uncited(text)] == [(4, "b"), (8, "e.f"), (9, "e.g"), (13, "shocks.unit")]
+    assert [(n, k) for n, k, _ in uncited(text)] == [(4, "b"), (8, "e.f"), (9, "e.g"), (13, "shocks[x].unit")]
+    paths = [leaf.path for leaf in leaves(text)]
+    assert paths == ["a", "b", "c.d", "e.f", "e.g", "shocks[x].name", "shocks[x].date", "shocks[x].unit",
+                     "shocks[y].name", "shocks[y].unit"]  # fmt: skip
 
 
 @pytest.mark.parametrize("path", CONF_FILES, ids=[str(p.relative_to(CONF)) for p in CONF_FILES])
@@ -112,8 +65,8 @@ def test_no_pointer_to_the_design_brief_outside_the_repo():
     assert not hits, "\n".join(hits)
 
 
-def test_the_odd_describes_every_conf_group_and_keeps_places_for_new_mechanisms():
-    odd = (ROOT / "docs" / "ODD.md").read_text()
+def test_the_odd_has_the_protocol_sections_and_places_for_new_mechanisms():
+    odd = ODD.read_text()
     for heading in (
         "Purpose and patterns",
         "Entities, state variables and scales",
@@ -128,5 +81,17 @@ def test_the_odd_describes_every_conf_group_and_keeps_places_for_new_mechanisms(
         "Lever priors",
     ):
         assert re.search(rf"^#+ .*{re.escape(heading)}", odd, flags=re.M | re.IGNORECASE), heading
+    for concept in ("basic principles", "emergence", "adaptation", "objectives", "learning", "prediction",
+                    "sensing", "interaction", "stochasticity", "collectives", "observation"):  # fmt: skip
+        assert re.search(rf"^\*\*{concept}", odd, flags=re.M | re.IGNORECASE), concept
     for group in sorted(p.name for p in CONF.iterdir() if p.is_dir() and p.name not in ("experiment", "policy")):
         assert f"`conf/{group}/" in odd, group
+
+
+def test_the_odd_parameter_tables_are_those_of_conf():
+    """The tables are written from conf/ (`python -m sim.conftext docs/ODD.md`): a default or source changed in
+    conf/ without rewriting them fails here."""
+    odd = ODD.read_text()
+    assert with_tables(odd) == odd, "docs/ODD.md's parameter tables are stale: python -m sim.conftext docs/ODD.md"
+    assert "| `hazard.base_annual`" not in tables()  # paths are relative to their file, as in the conf group
+    assert "| `base_annual` | `0.11` |" in odd
