@@ -4,7 +4,7 @@ The record (sim/data/, sources in its `source` columns) is small: eleven announc
 about departures weeks earlier), 6 of 12 founders gone by 11 Feb, and a headcount "over
 1,000". The statistics keep what it says and drop what is noise:
 
-- `ann_1`, `ann_2`, `ann_3`: announcements in three equal 4-day bins over 1-12 Feb (0, 2, 10
+- `ann_1`, `ann_2`, `ann_3`: announcements in three equal 4-day bins over 1-12 Feb (0, 2, 9
   observed). Twelve daily counts, mostly 0 or 1, would make any distance hinge on which day a
   post falls; equal bins keep the timing (quiet, then the wave) in three numbers, and fewer
   statistics keep ABC's acceptance rate workable. Bins are equal-width so they are not fitted
