@@ -499,7 +499,7 @@ class ReferenceModel(mesa.Model):
 
 
 class RefLever:
-    """A retention lever (DESIGN section 3) applied person by person; `practice` levers also cover later hires."""
+    """A retention lever (docs/ODD.md) applied person by person; `practice` levers also cover later hires."""
 
     PRACTICES = {
         "autonomy_charter",

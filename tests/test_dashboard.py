@@ -8,12 +8,14 @@ change, and that the page fetched nothing from outside this machine.
 
 from __future__ import annotations
 
+import importlib
 import math
 import os
 import shutil
 import signal
 import socket
 import subprocess
+import sys
 import time
 import urllib.request
 from pathlib import Path
@@ -153,13 +155,68 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+BROWSER_MODULES = ("solara", "playwright.sync_api")  # the dashboard extra
+
+
+def browser_verdict(chromium: Path, explicit: bool, modules=BROWSER_MODULES) -> tuple[str, str]:
+    """Whether the browser test runs here: ("run", ""), ("skip", why) or ("fail", why).
+
+    Only a missing browser skips it, and only at the default path (where CI could not install it; `.ci/run`
+    then says so in its last lines). Where the browser is installed, a missing dashboard extra fails the test,
+    so a suite cannot pass quietly without it; so does an EXODUS_CHROMIUM that names no file.
+    """
+    if not chromium.exists():
+        if explicit:
+            return "fail", f"EXODUS_CHROMIUM={chromium} does not exist"
+        return "skip", f"no browser at {chromium}: apt-get install chromium chromium-driver (or set EXODUS_CHROMIUM)"
+    for module in modules:
+        try:
+            importlib.import_module(module)
+        except ImportError as exc:
+            return (
+                "fail",
+                f"a browser is installed at {chromium} but {module} is not ({exc}): pip install -e '.[dashboard]'",
+            )
+    return "run", ""
+
+
+def test_the_browser_test_skips_only_where_there_is_no_browser(tmp_path):
+    installed = Path(sys.executable)  # any existing file stands in for the browser
+    assert browser_verdict(tmp_path / "chromium", explicit=False)[0] == "skip"
+    assert browser_verdict(tmp_path / "chromium", explicit=True)[0] == "fail"
+    verdict, why = browser_verdict(installed, explicit=False, modules=("json", "no_such_module_for_exodus"))
+    assert verdict == "fail" and "no_such_module_for_exodus" in why
+    assert browser_verdict(installed, explicit=False, modules=("json",)) == ("run", "")
+
+
+def test_ci_reports_a_missing_browser_in_its_last_lines_and_keeps_the_suite_result(tmp_path):
+    """`.ci/run` with stand-ins for apt-get (the mirror is down) and make (the suite's result): it exits with the
+    suite's status and its last lines say that the browser test was skipped, with apt's reason."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "apt-get").write_text("#!/bin/sh\necho 'E: could not reach the mirror'\nexit 100\n")
+    for status in (0, 3):
+        (tmp_path / "make-ran").unlink(missing_ok=True)
+        (bin_dir / "make").write_text(f"#!/bin/sh\ntouch '{tmp_path}/make-ran'\nexit {status}\n")
+        for f in bin_dir.iterdir():
+            f.chmod(0o755)
+        env = {"PATH": f"{bin_dir}:/usr/bin:/bin", "EXODUS_CHROMIUM": str(tmp_path / "no-chromium")}
+        res = subprocess.run(["bash", str(ROOT / ".ci" / "run")], env=env, capture_output=True, text=True, timeout=60)
+        assert (tmp_path / "make-ran").exists(), res.stderr
+        assert res.returncode == status, res.stdout + res.stderr
+        last = res.stdout.strip().splitlines()[-5:]
+        assert any("SKIPPED" in line and "test_dashboard_in_headless_chromium" in line for line in last), last
+        assert "could not reach the mirror" in last[-1], last
+
+
 @pytest.fixture
 def server(tmp_path):
     """The dashboard served by `exodus-dashboard`'s command on a free local port; always stopped after."""
-    pytest.importorskip("solara", reason="the dashboard extra is not installed: pip install -e '.[dashboard]'")
-    pytest.importorskip("playwright.sync_api", reason="playwright (dashboard extra) is not installed")
-    if not CHROMIUM.exists():
-        pytest.skip(f"no browser at {CHROMIUM}: apt-get install chromium chromium-driver (or set EXODUS_CHROMIUM)")
+    verdict, why = browser_verdict(CHROMIUM, explicit="EXODUS_CHROMIUM" in os.environ)
+    if verdict == "skip":
+        pytest.skip(why)
+    if verdict == "fail":
+        pytest.fail(why)
     from sim.cli import dashboard as cli
 
     port = _free_port()
@@ -229,7 +286,7 @@ def _expected(model, daily) -> dict[str, str]:
 
 
 def test_dashboard_in_headless_chromium(server, tmp_path):
-    from playwright import sync_api  # the server fixture skipped the test if it is missing
+    from playwright import sync_api  # the server fixture checked that it is installed
 
     url, log = server
     window_start = str(sim.compose([]).window.start)

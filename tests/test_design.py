@@ -1,4 +1,4 @@
-"""Sweeps over any table of parameter sets (DESIGN.md section 6, item 2)."""
+"""Sweeps over any table of parameter sets (any table of parameter sets: Latin hypercube, Sobol, a posterior sample)."""
 
 import pytest
 from hypothesis import given, settings

@@ -7,6 +7,7 @@ import pytest
 from scipy import stats
 
 import sim
+from sim.run.results import collect
 from sim.run.simulate import build_model
 
 SMALL = ("company.headcount=500",)
@@ -30,10 +31,25 @@ def test_a_lever_set_to_change_nothing_leaves_results_identical(compose, lever):
     assert null.summary["figures"]["policy_cost_total"] == 0
 
 
-def test_identical_policies_give_identical_paired_results(compose):
-    a = sim.simulate(compose(*SMALL, "seed=6", "policy=bundle_pay"))
-    b = sim.simulate(compose(*SMALL, "seed=6", "policy=bundle_pay", "policy.name=bundle_pay_copy"))
-    assert a.daily.equals(b.daily) and a.departures.equals(b.departures)
+def test_the_same_levers_in_another_order_or_beside_a_null_lever_give_identical_results(compose):
+    """A policy is its levers, not their order: bundle_pay's levers listed backwards, and bundle_pay with one more
+    lever set to do nothing, are other configs (other lever lists, other config hashes) that must run the same."""
+    bundle = compose(*SMALL, "seed=6", "policy=bundle_pay")
+    levers = list(bundle.policy.levers)
+    backwards = compose(*SMALL, "seed=6", "policy=bundle_pay", f"policy.levers=[{','.join(reversed(levers))}]")
+    null_pace = [f"lever.sustainable_pace.{s}" for s in NULL_LEVERS["sustainable_pace"]]
+    padded = compose(*SMALL, "seed=6", "policy=bundle_pay", f"policy.levers=[{','.join(levers)},sustainable_pace]",
+                     *null_pace)  # fmt: skip
+    runs = [sim.simulate(c) for c in (bundle, backwards, padded)]
+    assert len({r.summary["config_hash"] for r in runs}) == 3  # three different configs
+    none = sim.simulate(compose(*SMALL, "seed=6"))
+    assert not runs[0].departures.equals(none.departures)  # the bundle changes something, so equality means something
+    for other in runs[1:]:
+        assert runs[0].daily.equals(other.daily)
+        assert runs[0].departures.equals(other.departures)
+        assert runs[0].offers.equals(other.offers)
+        cost = other.summary["figures"]["policy_cost_total"]
+        assert cost == pytest.approx(runs[0].summary["figures"]["policy_cost_total"], rel=1e-12) and cost > 0
 
 
 def test_paired_interval_is_narrower_than_unpaired(compose):
@@ -81,17 +97,22 @@ def test_retention_bonus_holds_targets_until_payout_then_releases_them(compose):
     assert all(g > 0 for g in after_gap), after_gap
 
 
-def test_retention_bonus_cost_is_paid_to_those_still_there_at_payout(compose):
-    cfg = compose(*SMALL, "seed=1", "policy=retention_bonus")
-    model = build_model(cfg).run()
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+def test_retention_bonus_cost_is_paid_to_those_still_there_at_payout(compose, seed):
+    """The cost is the bonus of every target not in the departures table by the payout day (the day's departures
+    come before the payout: a target who leaves on the payout day forfeits it; seed 3 has one)."""
+    model = build_model(compose(*SMALL, f"seed={seed}", "policy=retention_bonus")).run()
     lever = model.levers[0]
-    wf = model.workforce
-    payout = lever.start_day + lever.cfg.stay_days
-    targets = lever.targets
-    stayed = targets[wf.left[targets] >= payout]
-    expected = lever.cfg.bonus_years_of_pay * wf.pay[stayed].sum()
+    deps = collect(model).departures
+    payout = model.start + dt.timedelta(days=lever.start_day + lever.cfg.stay_days)
+    gone = set(deps.person[deps.date <= payout])
+    paid = np.array([p for p in lever.targets.tolist() if p not in gone], dtype=np.int64)
+    expected = lever.cfg.bonus_years_of_pay * model.workforce.pay[paid].sum()
     assert lever.cost == pytest.approx(expected)
-    assert 0 < len(stayed) < len(targets)
+    assert 0 < len(paid) < len(lever.targets)
+    on_payout_day = set(deps.person[deps.date == payout]) & set(lever.targets.tolist())
+    if seed == 3:
+        assert on_payout_day, "seed 3 should exercise a target leaving on the payout day"
 
 
 def test_practice_levers_cover_people_hired_after_their_start(compose):

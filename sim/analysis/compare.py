@@ -13,7 +13,7 @@ from scipy import stats
 from sim.schema import CAUSES
 
 CHECK_DATE = dt.date(2026, 2, 28)  # issue 4: departures by the end of Feb 2026
-OBSERVED_WEEK = (dt.date(2026, 2, 6), dt.date(2026, 2, 12))  # DESIGN §1: the announcements of 6-12 Feb 2026
+OBSERVED_WEEK = (dt.date(2026, 2, 6), dt.date(2026, 2, 12))  # the announcements of sim/data/departures.csv
 LEVEL = 0.90  # two-sided level of every interval in the table
 METRICS = (
     *(f"departures_{c}" for c in CAUSES),

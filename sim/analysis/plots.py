@@ -232,10 +232,10 @@ def plot_announced(daily, runs, shocks, baseline: str, out: Path) -> list[Path]:
     _footer(
         fig,
         "Bands: 50 % and 90 % of runs per day; line: median over runs. Observed: the "
-        f"{n_obs} departures announced {_fmt_date(first)} to {_fmt_date(last)} (TechCrunch timeline, DESIGN.md "
-        "section 1); there is no observed record outside that week, so the observed line is drawn only there: on the "
-        "left it starts from the simulated median of the day before, on the right both count from the same day.\n"
-        + shock_key(groups),
+        f"{n_obs} departures announced {_fmt_date(first)} to {_fmt_date(last)} (sim/data/departures.csv: "
+        "TechCrunch's timeline); there is no observed record outside that week, so the observed line is drawn only "
+        "there: on the left it starts from the simulated median of the day before, on the right both count from the "
+        "same day.\n" + shock_key(groups),
     )
     return save(fig, out, "announced")
 

@@ -70,7 +70,7 @@ def fit_figure(pred: Predictive, run: RunConfig, path: Path) -> Path:
 
     ax = axes[0, 0]
     _band(ax, bands(d, "announced"), "C0", "simulated median", step=True)
-    ax.plot(days, obs.values, "ko", ms=5, label="observed (DESIGN §1)")
+    ax.plot(days, obs.values, "ko", ms=5, label="observed (sim/data/departures.csv)")
     _shock_lines(ax, events, targets.START, targets.END)
     ax.set_title("Announced departures per day, 1-12 Feb 2026")
     ax.set_ylabel("announcements")

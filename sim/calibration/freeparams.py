@@ -3,8 +3,8 @@
 A free parameter is either a config value (e.g. `hazard.base_annual`) or a scale factor on
 several values (e.g. every shock's `hazard_amp`). Each one maps a value onto a copy of a
 `RunConfig`, so the model's own config keeps its meaning and the conf/ defaults stay the
-reference: a scale of 1 is the default scenario. Priors come from DESIGN.md section 2 where
-it gives a range, and are marked `assumption` otherwise.
+reference: a scale of 1 is the default scenario. Priors come from the studies cited in docs/ODD.md
+where they give a range, and are marked `assumption` otherwise.
 """
 
 from __future__ import annotations
@@ -121,7 +121,8 @@ FREE_PARAMS: tuple[FreeParam, ...] = (
         0.08,
         0.135,
         False,
-        "DESIGN §2: 11-18 %/yr in calm conditions; the other terms raise the realised rate ~1.35x, so 0.08-0.135",
+        "11-18 %/yr in calm conditions (LinkedIn 2018; SignalFire 2025); the other terms raise the realised rate "
+        "~1.35x, so 0.08-0.135",
         "hazard.base_annual: annual quit rate of h0 alone",
         _set_hazard("base_annual"),
         _get_hazard("base_annual"),
@@ -131,7 +132,7 @@ FREE_PARAMS: tuple[FreeParam, ...] = (
         0.0,
         2.0,
         False,
-        "assumption around the default 1.0 (DESIGN §2: burnout-leaving correlation ~0.2-0.33)",
+        "assumption around the default 1.0 (burnout-leaving correlation ~0.2-0.33: Swider & Zimmerman 2010)",
         "hazard.burnout: weight of burnout in the quit hazard",
         _set_hazard("burnout"),
         _get_hazard("burnout"),
@@ -141,7 +142,7 @@ FREE_PARAMS: tuple[FreeParam, ...] = (
         0.0,
         8.0,
         False,
-        "assumption (DESIGN §2: a weight to calibrate; Felps et al. 2009 show the effect exists, so >= 0)",
+        "assumption (a weight to calibrate; Felps et al. 2009 show the effect exists, so >= 0)",
         "hazard.contagion: weight of the share of ties who left in the last 30 days",
         _set_hazard("contagion"),
         _get_hazard("contagion"),
@@ -161,7 +162,7 @@ FREE_PARAMS: tuple[FreeParam, ...] = (
         1.5,
         4.0,
         False,
-        "DESIGN §2: acquired-firm staff leave at ~x2.75 in year one (Kim); +-1.25 an assumption",
+        "acquired-firm staff leave at ~x2.75 in year one (Kim, Strategy Science); +-1.25 an assumption",
         "acquired_ratio of the acquisition that acquires the lab (SpaceX, 2026-02-02)",
         _set_acquired_ratio,
         _get_acquired_ratio,
@@ -181,7 +182,7 @@ FREE_PARAMS: tuple[FreeParam, ...] = (
         0.5,
         2.0,
         True,
-        "assumption (DESIGN §2: co-founders post with probability ~1, kept; others' rates are assumptions)",
+        "assumption (co-founders post with probability ~1, kept; others' rates are assumptions)",
         "factor on observation.announce_prob of every role but co-founders (clipped to 1)",
         _scale_announce,
         _scale,
@@ -191,7 +192,7 @@ FREE_PARAMS: tuple[FreeParam, ...] = (
         0.0,
         0.1,
         False,
-        "assumption (DESIGN §1-2: a burst makes earlier leavers post now; default 0.02)",
+        "assumption (a burst makes earlier leavers post now: 2 of the 11 posts of 6-12 Feb 2026; default 0.02)",
         "observation.burst_gain: daily posting hazard per announcement of the last week, for waiting leavers",
         _set_burst,
         lambda run: float(run.observation.burst_gain),
@@ -201,7 +202,7 @@ FREE_PARAMS: tuple[FreeParam, ...] = (
         0.2,
         2.0,
         True,
-        "assumption (posting delays are assumptions; DESIGN §1: 2 of 11 Feb posts were weeks late)",
+        "assumption (posting delays are assumptions; 2 of the 11 posts of 6-12 Feb 2026 were weeks late)",
         "factor on observation.delay_mean_days of every role but co-founders",
         _scale_delay,
         _scale,

@@ -2,7 +2,7 @@
 
 The design samples each free parameter over its prior (through the inverse prior CDF of a
 unit-cube design) and adds one more factor, `replication_seed`, that picks the run's seed.
-So run-to-run noise is a factor like the others (DESIGN §6.8): its total Sobol index is the
+So run-to-run noise is a factor like the others (what SALib's users ask for): its total Sobol index is the
 share of the outcome's variance that is replication noise, and the parameters' indices are
 not inflated by it, because a row that changes only a parameter keeps its base row's seed
 (common random numbers). Outputs stay in the design's row order, as SALib requires.

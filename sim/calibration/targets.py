@@ -1,10 +1,10 @@
 """Calibration targets: the observed record reduced to a few summary statistics, and the same from a run.
 
-The record (DESIGN.md section 1) is small: eleven announcements over 6-12 Feb 2026 (two
+The record (sim/data/, sources in its `source` columns) is small: eleven announcements over 6-12 Feb 2026 (two
 about departures weeks earlier), 6 of 12 founders gone by 11 Feb, and a headcount "over
 1,000". The statistics keep what it says and drop what is noise:
 
-- `ann_1`, `ann_2`, `ann_3`: announcements in three equal 4-day bins over 1-12 Feb (0, 2, 10
+- `ann_1`, `ann_2`, `ann_3`: announcements in three equal 4-day bins over 1-12 Feb (0, 2, 9
   observed). Twelve daily counts, mostly 0 or 1, would make any distance hinge on which day a
   post falls; equal bins keep the timing (quiet, then the wave) in three numbers, and fewer
   statistics keep ABC's acceptance rate workable. Bins are equal-width so they are not fitted
@@ -26,14 +26,14 @@ import pandas as pd
 from sim.data import observed
 
 START = dt.date(2026, 2, 1)  # first day of the observed announcement window (issue 7)
-END = dt.date(2026, 2, 12)  # last day: the TechCrunch timeline ends 12 Feb (DESIGN §1)
+END = dt.date(2026, 2, 12)  # last day: TechCrunch's timeline ends 12 Feb 2026
 BINS = (
     (dt.date(2026, 2, 1), dt.date(2026, 2, 4)),
     (dt.date(2026, 2, 5), dt.date(2026, 2, 8)),
     (dt.date(2026, 2, 9), END),
 )
-FOUNDERS_DAY = dt.date(2026, 2, 11)  # DESIGN §1: by 11 Feb 2026, 6 of the 12 founders had left
-HEADCOUNT_DAY = dt.date(2026, 2, 11)  # DESIGN §1: "over 1,000" in Feb 2026 (dated with the founders count)
+FOUNDERS_DAY = dt.date(2026, 2, 11)  # by 11 Feb 2026, 6 of the 12 founders had left (sim/data/founders.csv)
+HEADCOUNT_DAY = dt.date(2026, 2, 11)  # "over 1,000" in Feb 2026 (sim/data/headcount.csv; dated with the founders count)
 LATE_DAYS = 14  # an announcement counts as late if the departure was this many days or more before it
 STATS = ("ann_1", "ann_2", "ann_3", "late", "founders", "headcount_short")
 

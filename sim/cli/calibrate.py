@@ -132,6 +132,7 @@ def calibrate_main(argv: list[str] | None = None) -> None:
     from sim.calibration import posterior, predictive
     from sim.calibration.fitreport import write_report
     from sim.config.compose import CONF_DIR
+    from sim.model.version import model_fingerprint
     from sim.run.files import write_atomic
 
     preset = dict(PRESETS[args.preset])
@@ -175,7 +176,7 @@ def calibrate_main(argv: list[str] | None = None) -> None:
             print(f"  (the shipped posterior {shipped.name} was made with other settings: {old.meta.get('settings')})")
         if old.meta.get("model_fingerprint") != post.meta.get("model_fingerprint"):
             print("  (the shipped posterior was fitted to another version of the model: ship this one with --install)")
-    elif args.posterior and post.meta.get("model_fingerprint") != posterior.model_fingerprint():
+    elif args.posterior and post.meta.get("model_fingerprint") != model_fingerprint():
         print("  warning: this posterior was fitted to another version of the model (exodus-calibrate --install)")
     if args.install:
         posterior.write(post, shipped)

@@ -1,4 +1,4 @@
-"""The observed record (DESIGN.md section 1), shipped as CSV in `sim/data/` and validated on load.
+"""The observed record (each row's `source` cites the reporting), shipped as CSV in `sim/data/`, validated on load.
 
 A user's own timeline in the same format loads through the same functions; any
 problem is reported with the file, the line and the reason.

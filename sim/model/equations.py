@@ -1,4 +1,4 @@
-"""The model's equations (DESIGN.md section 2), written once.
+"""The model's equations (docs/ODD.md, Submodels), written once.
 
 Every function works elementwise on numpy arrays and on plain floats alike, so the
 array model and a per-agent reference share the same arithmetic.

@@ -1,4 +1,4 @@
-"""Retention levers (DESIGN.md section 3): what each does to its targets, and what it costs.
+"""Retention levers (docs/ODD.md, retention levers): what each does to its targets, and what it costs.
 
 A lever starts on its date for the targeted people present then. Levers that are
 practices (autonomy charter, sustainable pace, transparent leadership, counter-offers,

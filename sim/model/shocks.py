@@ -1,4 +1,4 @@
-"""Dated shocks (DESIGN.md section 2): what each type does to the lab on its date.
+"""Dated shocks (docs/ODD.md, dated shocks): what each type does to the lab on its date.
 
 A shock dated before the window is history: it sets the starting state (wealth,
 decayed autonomy and burnout, a hazard excess still decaying), but forced exits in
