@@ -21,7 +21,10 @@ from collections import namedtuple
 import numpy as np
 
 from . import equations as eq
+from .params import ROLES
 from .workforce import HIRE_KEYS, NEVER, K
+
+FOUNDER = ROLES.index("co_founder")
 
 try:
     import numba
@@ -52,7 +55,7 @@ if numba is not None:
     def _advance_clocks(t, n, flags, consts, w, teams, rival_rate, vest, p, memo):
         burnout_on, autonomy_on, mission_on, vesting_on, wealth_on, contagion_on, offers_on = flags
         shortstaff, rise, recovery, drift, mission_base, mission_rec, bump_days, bump = consts[:8]
-        window, excess, h0, spinout_rate, extra_ties = consts[8:]
+        window, excess, h0, spinout_rate, extra_ties, founder_eta, founder_mult = consts[8:]
         team_active, team_posts, team_recent = teams
         main_vest, refresh_vest = vest
         active, immune, role, team, load, rise_scale, burnout, autonomy, autonomy0 = p[0]
@@ -115,6 +118,9 @@ if numba is not None:
                 * (quit_mult[i] if t < bonus_day[i] else 1.0)
                 * (bump if in_bump else 1.0)
             )
+            if role[i] == FOUNDER:  # the founding team: clique contagion and the early-stage push
+                eta += founder_eta
+                mult *= founder_mult
             quit_clock[i] += _hazard(h0, eta, mult)
             if offers_on:
                 offer_clock[i] += rival_rate[role[i]] + courted[i] * spinout_rate
@@ -240,6 +246,7 @@ def advance_clocks(model, n: int, t: int):
     flags = (mech.burnout, mech.autonomy, mech.mission, mech.vesting, mech.wealth, mech.contagion, bool(model.firms))
     ties = wf.n_ties if mech.contagion else 0
     consts = (*consts, t - h.contagion_window_days, model.shock_excess[t], model.h0, model.spinout_rate, ties)
+    consts = (*consts, *model.founder_terms(t))
     teams = (model.team_active, model.team_posts, model._team_recent)
     memo = (*model._log_wealth.reserve(n), *model._log_unvested.reserve(n))
     vest = (model._vest_table(v.years, v.cliff_months), model._vest_table(*model.refresh_schedule))
