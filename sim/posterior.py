@@ -114,6 +114,7 @@ MODEL_SOURCES = (
     "params",
     "freeparams",
     "targets",
+    "destinations",
 )
 
 

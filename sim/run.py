@@ -52,6 +52,7 @@ SIMULATING_MODULES = (
     "run",
     "shocks",
     "workforce",
+    "destinations",
 )
 
 
