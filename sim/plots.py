@@ -432,8 +432,8 @@ def plot_destinations(dest: pd.DataFrame, table: pd.DataFrame, baseline: str, le
     kinds = dest[(dest.level == "kind") & dest.destination_kind.isin(DEST_ORDER)]
     firms = dest[(dest.level == "destination") & (dest.destination_kind == "rival_lab")]
     names = sorted(firms.destination.unique())
-    fig = Figure(figsize=(12, 1.6 + 0.5 * max(len(arms), 3)), layout="constrained")
-    ax1, ax2 = fig.subplots(1, 2, sharey=True)
+    fig = Figure(figsize=(12, 1.8 + 0.25 * max(len(arms), 2) * 5), layout="constrained")
+    ax1, ax2 = fig.subplots(1, 2)
     colors = _palette(len(arms))
     pct = round(level * 100)
     for ax, data, cats, title in (
@@ -454,8 +454,8 @@ def plot_destinations(dest: pd.DataFrame, table: pd.DataFrame, baseline: str, le
         ax.set_xlabel(f"leavers per run (mean, {pct} % interval over runs)")
         ax.set_title(title, fontsize=10, loc="left")
         ax.grid(axis="x", alpha=0.3)
-    ax1.invert_yaxis()
-    ax1.legend(fontsize=8, loc="lower right")
+        ax.invert_yaxis()
+    ax2.legend(fontsize=8, loc="lower right")
     fig.suptitle("Where leavers went, by policy")
     _footer(fig, f"Departures by destination over the window (forced exits left out); baseline {baseline}.")
     return save(fig, out, "destinations")
