@@ -143,6 +143,11 @@ def test_bad_destination_values_are_refused_by_name(compose):
         ("destinations.rival_pull=-1", "destinations.rival_pull"),
         ("destinations.out.researcher=-2", "destinations.out.researcher"),
         ("firms.0.kind=bank", "firms[0].kind"),
+        ("hazard.founder_contagion=-1", "hazard.founder_contagion"),
+        ("shocks.3.acceleration=2", "shocks[3].acceleration"),
+        ("shocks.3.acceleration_target=interns", "shocks[3].acceleration_target"),
+        ("shocks.3.ipo_date=2026-01-01", "shocks[3].ipo_date"),
+        ("shocks.6.founder_push=0.5", "shocks[6].founder_push"),
     ):
         with pytest.raises(ConfigError) as err:
             sim.simulate(compose(override))
