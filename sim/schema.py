@@ -12,6 +12,8 @@ ROLE_UNIT = tuple(UNITS.index(u) for u in ("research", "research", "research", "
 CAUSES = ("voluntary", "poached", "spinout", "forced")
 VOLUNTARY, POACHED, SPINOUT, FORCED = range(len(CAUSES))
 CHOSEN_CAUSES = ("voluntary", "poached", "spinout")  # leaving by choice (what contagion counts)
+# where leavers go (sim/model/destinations.py): a kind per departure
+DEST_KINDS = ("rival_lab", "startup", "spinout", "other_tech", "out", "forced")
 
 DAILY_COLUMNS = (
     "headcount",
@@ -27,9 +29,11 @@ DAILY_COLUMNS = (
     "offers_made",
     "offers_accepted",
     "offers_countered",
+    *(f"dest_{kind}" for kind in DEST_KINDS),
 )
 COL = {name: i for i, name in enumerate(DAILY_COLUMNS)}
 CAUSE_COL = tuple(COL[f"departures_{cause}"] for cause in CAUSES)
+DEST_COL = {kind: COL[f"dest_{kind}"] for kind in DEST_KINDS}
 
 # a person's vesting milestones (day numbers; the 60 days after each carry the post-vesting hazard bump)
 MILESTONES = ("cliff", "last_vest", "refresh_cliff", "refresh_end", "bonus_payout")

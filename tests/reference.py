@@ -23,9 +23,11 @@ import numpy as np
 
 from sim.config.params import ROLES, UNITS, ModelParams, parse_date, validate
 from sim.model import equations as eq
+from sim.model.destinations import DestinationTable, counter_keep_probability
 from sim.model.lab import ROLE_UNIT, SENIORITY, OfferDraws, exponential_key
+from sim.model.shocks import push_series
 from sim.model.workforce import HIRE_KEYS, K
-from sim.schema import CAUSES, FOUNDER
+from sim.schema import CAUSES, DEST_KINDS, FOUNDER
 
 VOLUNTARY, POACHED, SPINOUT, FORCED = range(4)
 NONE = -(10**9)  # "never happened" for day fields compared with >=
@@ -75,7 +77,7 @@ class RefEmployee(mesa.Agent):
         self.quit_clock = self.offer_clock = self.burst_clock = 0.0
         self.announce_day = None
         self.ties = ties
-        self.notes = ("", "", 0.0)
+        self.notes = ("", "", 0.0, "", "")
 
     @property
     def unit(self) -> int:
@@ -116,6 +118,8 @@ class RefEmployee(mesa.Agent):
         eta = eq.linear_predictor_logged(
             self.burnout, self.autonomy, self.autonomy0, self.mission, contagion, log_wealth, log_unvested, p.hazard
         )
+        if self.role == FOUNDER:
+            eta += m.founder_eta
         self.shock = eq.shock_factor(m.shock_excess[t], self.shock_damping)
         mult = (
             self.shock
@@ -124,6 +128,8 @@ class RefEmployee(mesa.Agent):
             * eq.window_factor(t, self.bonus_day, self.quit_mult)
             * bump
         )
+        if self.role == FOUNDER:
+            mult *= m.founder_push[t]
         self.quit_clock += eq.hazard(m.h0, eta, mult)
         courted = sum(self.slot in sp.targets for sp in m.recruiting)
         self.offer_clock += m.rival_rate[self.role] + courted * m.spinout_rate
@@ -132,8 +138,11 @@ class RefEmployee(mesa.Agent):
 class RefFirm:
     """A rival lab (or a spin-out) as plain data."""
 
-    def __init__(self, name, role_rate, multiple, culture, spinout=False, targets=(), rate=0.0, recruits=0, until=0):
+    def __init__(
+        self, name, role_rate, multiple, culture, spinout=False, targets=(), rate=0.0, recruits=0, until=0, kind=""
+    ):
         self.name, self.role_rate, self.offer_multiple, self.culture = name, role_rate, multiple, culture
+        self.kind = "spinout" if spinout else kind or "rival_lab"
         self.spinout, self.targets, self.rate, self.recruits_left, self.until = spinout, targets, rate, recruits, until
         self.founder = None
         self.offers_made = self.offers_accepted = 0
@@ -149,8 +158,10 @@ class ReferenceModel(mesa.Model):
         self.start = parse_date(p.window.start, "window.start")
         self.days = (parse_date(p.window.end, "window.end") - self.start).days + 1
         self.day = 0
-        offer_rng, self.hire_rng, _ = self.rng.spawn(3)
+        offer_rng, self.hire_rng, event_rng = self.rng.spawn(3)
         self.offer_draws = OfferDraws(offer_rng)
+        self.leave_draws = OfferDraws(event_rng)
+        self.founder_push = np.ones(self.days)
         self.h0 = float(eq.annual_to_daily(p.hazard.base_annual))
         self.shock_excess = np.zeros(self.days)
         self.refresh_schedule = (4.0, 0)
@@ -169,7 +180,7 @@ class ReferenceModel(mesa.Model):
         self.people: list[RefEmployee] = []  # by slot, leavers included
         self.leavers: list[RefEmployee] = []
         self.team_leaves: list[list[int]] = []  # days of departures by choice, per team
-        self.today = dict.fromkeys(CAUSES, 0)
+        self.today = dict.fromkeys((*CAUSES, *(f"dest_{k}" for k in DEST_KINDS)), 0)
         self.rows: list[dict] = []
         self.levers: list[RefLever] = []
         self._build_staff()
@@ -177,9 +188,12 @@ class ReferenceModel(mesa.Model):
         self.rival_rate = [0.0] * len(ROLES)
         if p.mechanisms.poaching:
             self._build_firms()
+        per_role = [sum(e.role == r and not e.immune for e in self.people) for r in range(len(ROLES))]
+        self.destinations = DestinationTable(p.firms if p.mechanisms.poaching else [], per_role, p.destinations)
         self.recruiting: list[RefFirm] = []
         self.spinout_rate = float(eq.daily_hazard(p.spinout.offers_per_day))
         self.spinouts_founded = 0
+        self.kept_by_counter = 0
         self._events = []
         for lev in p.policy.levers:
             day = (parse_date(lev.start, "policy.start") - self.start).days if lev.start else 0
@@ -194,6 +208,13 @@ class ReferenceModel(mesa.Model):
                     self.fire(shock, day)
                 else:
                     self._at(day + 0.5, partial(self.fire, shock, day))
+            for shock in p.shocks:
+                if shock.ipo_date and shock.ipo_liquidity:
+                    day = (parse_date(shock.ipo_date, "ipo_date") - self.start).days
+                    if day < 0:
+                        self.ipo(shock, day)
+                    elif day < self.days:
+                        self._at(day + 0.5, partial(self.ipo, shock, day))
 
     def _at(self, time, fn):
         self._events.append(fn)
@@ -272,13 +293,15 @@ class ReferenceModel(mesa.Model):
             w = role_table(f.role_weights)
             norm = float(np.sum([wr * cr for wr, cr in zip(w, per_role, strict=True)]))
             rates = [eq.daily_hazard(f.offers_per_year / 365.0 * wr / norm) if norm > 0 else 0.0 for wr in w]
-            self.firms.append(RefFirm(f.name, rates, f.offer_multiple, f.culture))
+            self.firms.append(RefFirm(f.name, rates, f.offer_multiple, f.culture, kind=f.kind))
             self.rival_rate = [a + b for a, b in zip(self.rival_rate, rates, strict=True)]
 
     def present(self) -> list[RefEmployee]:
         return [e for e in self.people if e.active]
 
-    def depart(self, e: RefEmployee, cause: int, firm="", shock="", shock_share=0.0, backfill=True) -> None:
+    def depart(
+        self, e: RefEmployee, cause: int, firm="", shock="", shock_share=0.0, backfill=True, destination=("", "")
+    ) -> None:
         t = self.day
         e.active, e.left, e.cause = False, t, cause
         self.team_role_active[e.team][e.role] -= 1
@@ -288,23 +311,60 @@ class ReferenceModel(mesa.Model):
         if cause != FORCED:
             self.team_leaves[e.team].append(t)
             e.chose_left = t
-        e.notes = (firm, shock, shock_share)
+        if cause == FORCED:
+            destination = (shock, "forced")
+        e.notes = (firm, shock, shock_share, *destination)
         self.today[CAUSES[cause]] += 1
+        self.today[f"dest_{destination[1]}"] += 1
         if e.key_announce < self.announce_by_role[e.role]:
             e.announce_day = t + int(np.ceil(self.delay_by_role[e.role] * e.key_delay))
         self.leavers.append(e)
         e.remove()
-        if cause == VOLUNTARY and self.p.mechanisms.spinouts:
-            self._maybe_spin_out(e)
 
-    def _maybe_spin_out(self, e: RefEmployee) -> None:
+    def leave_by_choice(self, e: RefEmployee, t: int) -> None:
+        """Found a spin-out, or choose a destination; a counter-offer may keep one who holds a firm's offer."""
+        share = float(1.0 - 1.0 / e.shock)
         s = self.p.spinout
-        if ROLES[e.role] not in s.founder_roles or e.key_spinout >= s.founder_prob:
-            return
-        targets = {x.slot for x in self.present() if not x.immune and x.team == e.team}
-        targets |= {x for x in e.ties if self.people[x].active and not self.people[x].immune}
-        if not targets:
-            return
+        if self.p.mechanisms.spinouts and ROLES[e.role] in s.founder_roles and e.key_spinout < s.founder_prob:
+            targets = {x.slot for x in self.present() if not x.immune and x.team == e.team and x is not e}
+            targets |= {x for x in e.ties if self.people[x].active and not self.people[x].immune}
+            if targets:
+                self.depart(
+                    e, VOLUNTARY, shock_share=share, destination=(f"spinout-{self.spinouts_founded + 1}", "spinout")
+                )
+                self._spin_out(e, targets)
+                return
+        courting = [f for f in self.recruiting if e.slot in f.targets and f.recruits_left > 0]
+        option = self.destinations.pick(e.role, e.key_group, courting)
+        if (option.firm >= 0 or option.ref is not None) and e.match_prob > 0:
+            u = self.leave_draws(e.slot, t)
+            if u[0] < e.match_prob:
+                self.today["offers_countered"] += 1
+                c = self.p.choice
+                raise_to = min(option.multiple, e.match_cap)
+                uv = (
+                    eq.unvested_equity(e.grant, e.refresh, e.bonus, e.vested(t)) / e.pay
+                    if self.p.mechanisms.vesting
+                    else 0.0
+                )
+                delta = float(
+                    eq.offer_advantage(option.multiple, option.culture, float(uv), e.autonomy, e.mission, e.burnout, c)
+                )
+                keep = counter_keep_probability(delta, delta - c.pay * float(np.log(raise_to)))
+                if u[1] < keep:
+                    if raise_to > 1:
+                        extra = e.pay * (raise_to - 1.0)
+                        self.counter_lever.cost += extra * (self.days - t) / 365.0
+                        e.pay += extra
+                    e.quit_clock, e.quit_key = 0.0, exponential_key(u[2])
+                    self.kept_by_counter += 1
+                    return
+        if option.ref is not None:
+            option.ref.recruits_left -= 1
+        self.depart(e, VOLUNTARY, shock_share=share, destination=(option.name, option.kind))
+
+    def _spin_out(self, e: RefEmployee, targets) -> None:
+        s = self.p.spinout
         recruits = s.group_min - 1 + int(e.key_group * (s.group_max - s.group_min + 1))
         self.spinouts_founded += 1
         firm = RefFirm(
@@ -347,6 +407,19 @@ class ReferenceModel(mesa.Model):
                 e.mission = float(np.clip(e.mission - drop * decay, e.mission_floor, 1.0))
         if shock.hazard_amp:
             self.shock_excess += eq.shock_excess(np.arange(self.days) - day, shock.hazard_amp, shock.hazard_tau_days)
+        if shock.founder_push > 1 and shock.founder_push_days:
+            self.founder_push *= push_series(self.days, day, shock.founder_push, shock.founder_push_days)
+        if shock.acquired:
+            for e in people:
+                if shock.conversion != 1.0:
+                    e.grant, e.refresh = e.grant * shock.conversion, e.refresh * shock.conversion
+            if shock.acceleration and mech.vesting:
+                v = self.p.vesting
+                for e in people:
+                    if not e.immune and RefLever.target_of(shock.acceleration_target, e):
+                        start = eq.accelerated_start(e.grant_start, day, v.years, v.cliff_months, shock.acceleration)
+                        e.grant_start = int(start)
+                        e.milestones[1] = e.grant_start + self.final_day
         if shock.liquidity and mech.wealth:
             for e in people:
                 cash = shock.liquidity * max(e.vested(day) - e.liquidated, 0.0)
@@ -374,6 +447,17 @@ class ReferenceModel(mesa.Model):
             for e in pool[: shock.forced_exits]:
                 self.depart(e, FORCED, shock=name, backfill=shock.backfill)
 
+    def ipo(self, shock, day: int) -> None:
+        """The planned IPO: a share of each person's vested, unsold equity becomes wealth."""
+        if not self.p.mechanisms.wealth:
+            return
+        if day >= 0:
+            self.day = day
+        for e in self.present():
+            cash = shock.ipo_liquidity * max(e.vested(day) - e.liquidated, 0.0)
+            e.wealth += cash
+            e.liquidated += cash
+
     # ---------------------------------------------------------------- the day
 
     def step(self) -> None:
@@ -385,12 +469,19 @@ class ReferenceModel(mesa.Model):
         ]
         self.recruiting = [f for f in self.recruiting if f.recruits_left > 0 and t < f.until]
         self.today.update(offers_made=0, offers_accepted=0, offers_countered=0)
+        h, self.founder_eta = self.p.hazard, 0.0
+        if self.p.mechanisms.contagion and h.founder_contagion:
+            founders = [e for e in self.people if e.role == FOUNDER]
+            recent = sum(e.chose_left >= t - h.founder_window_days for e in founders)
+            if recent:
+                present = sum(e.active for e in founders)
+                self.founder_eta = h.founder_contagion * float(eq.contagion_share(float(recent), present - 1 + recent))
         self.agents_by_type[RefEmployee].shuffle_do("step")
 
         poached = self._offers(t) if self.firms else set()
         for e in self.present():
             if not e.immune and e.slot not in poached and e.quit_clock > e.quit_key:
-                self.depart(e, VOLUNTARY, shock_share=float(1.0 - 1.0 / e.shock))
+                self.leave_by_choice(e, t)
         for lever in self.levers:
             lever.daily(self, t)
         announced = self._announce(t)
@@ -407,10 +498,11 @@ class ReferenceModel(mesa.Model):
                 "offers_made": self.today["offers_made"],
                 "offers_accepted": self.today["offers_accepted"],
                 "offers_countered": self.today["offers_countered"],
+                **{f"dest_{k}": self.today[f"dest_{k}"] for k in DEST_KINDS},
                 "mean_burnout": sum(e.burnout for e in present) / len(present),
             }
         )
-        self.today = dict.fromkeys(CAUSES, 0)
+        self.today = dict.fromkeys((*CAUSES, *(f"dest_{k}" for k in DEST_KINDS)), 0)
 
     def _offers(self, t) -> set[int]:
         offered = [e for e in self.present() if not e.immune and e.offer_clock > e.offer_key]
@@ -448,7 +540,7 @@ class ReferenceModel(mesa.Model):
                 gone.add(e.slot)
                 if firm.spinout:
                     firm.recruits_left -= 1
-                self.depart(e, SPINOUT if firm.spinout else POACHED, firm=firm.name)
+                self.depart(e, SPINOUT if firm.spinout else POACHED, firm=firm.name, destination=(firm.name, firm.kind))
             elif matched and raise_to > 1:
                 extra = e.pay * (raise_to - 1.0)
                 self.counter_lever.cost += extra * (self.days - t) / 365.0
@@ -490,11 +582,12 @@ class ReferenceModel(mesa.Model):
         return self
 
     def departures(self) -> list[tuple]:
-        """(day, slot, cause, firm, shock, announce day or None) of every leaver, by day then slot."""
+        """(day, slot, cause, firm, shock, announce day or None, destination, destination kind) of every leaver,
+        by day then slot."""
         out = []
         for e in self.leavers:
             ann = e.announce_day if e.announce_day is not None and e.announce_day < self.days else None
-            out.append((e.left, e.slot, CAUSES[e.cause], e.notes[0], e.notes[1], ann))
+            out.append((e.left, e.slot, CAUSES[e.cause], e.notes[0], e.notes[1], ann, e.notes[3], e.notes[4]))
         return sorted(out, key=lambda r: (r[0], r[1]))
 
 
@@ -513,7 +606,11 @@ class RefLever:
         self.cfg, self.start_day, self.cost, self.targets, self.active = cfg, start_day, 0.0, [], False
 
     def targeted(self, model, e: RefEmployee) -> bool:
-        target = self.cfg.target
+        return self.target_of(self.cfg.target, e)
+
+    @staticmethod
+    def target_of(target: str, e: RefEmployee) -> bool:
+        """Whether a person belongs to a target group (as sim.policies.target_mask)."""
         if target == "all":
             return True
         if target == "founders":

@@ -231,3 +231,35 @@ def test_command_line_entry_point_is_installed(tmp_path):
     proc = subprocess.run([str(exe), str(tmp_path / "missing")], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 2
     assert proc.stderr.startswith("exodus-compare: error:") and "Traceback" not in proc.stderr
+
+
+def test_destinations_table_equals_direct_count_and_is_plotted(sweep_dir, tmp_path):
+    """compare/destinations.csv: mean leavers per run by destination and kind, per policy, as counted by hand from
+    each run's departures.csv; the figure is written."""
+    root = _copy(sweep_dir, tmp_path / "sweep")
+    assert compare_main([str(root), "--no-plots"]) == 0
+    dest = pd.read_csv(root / "compare" / "destinations.csv")
+    folders = sorted(p for p in root.iterdir() if p.is_dir() and p.name != "compare")
+    for policy in POLICIES:
+        deps = [
+            pd.read_csv(f / "departures.csv")
+            for f in folders
+            if json.loads((f / "summary.json").read_text())["policy"] == policy
+        ]
+        total = sum(len(d) for d in deps)
+        mine = dest[dest.policy == policy]
+        for level, column in (("kind", "destination_kind"), ("destination", "destination")):
+            counts = pd.concat([d[column].value_counts() for d in deps], axis=1).fillna(0)
+            got = mine[mine.level == level].set_index("destination")
+            assert set(got.index) == set(counts.index)
+            for name, row in counts.iterrows():
+                assert np.isclose(got.loc[name, "mean"], row.sum() / len(deps)), (policy, name)
+                assert np.isclose(got.loc[name, "share"], row.sum() / total)
+        assert mine[mine.level == "kind"].share.sum() == pytest.approx(1.0)
+        assert mine[mine.level == "kind"].runs.eq(len(SEEDS)).all()
+
+    from sim.plots import plot_destinations
+
+    table = pd.read_csv(root / "compare" / "policies.csv")
+    paths = plot_destinations(dest, table, "none", 0.9, tmp_path / "fig")
+    assert {p.name for p in paths} == {"destinations.png", "destinations.svg"}

@@ -23,7 +23,23 @@ CONFIGS = {
     "default": ((*SMALL, "seed=1"), {"causes": {"voluntary", "poached", "forced"}}),
     "bundle_pay": ((*SMALL, "seed=2", "policy=bundle_pay"), {"countered": True, "levers": 3}),
     "bundle_culture": ((*SMALL, "seed=3", "policy=bundle_culture", *BUSY), {"levers": 4}),
-    "busy": ((*SMALL, "seed=4", *BUSY), {"causes": set(CAUSES)}),
+    "busy": ((*SMALL, "seed=4", *BUSY), {"causes": set(CAUSES), "kinds": {"rival_lab", "startup", "spinout"}}),
+    # the founding team and counter-offers to leavers who hold an offer
+    "founders": (
+        (
+            *SMALL,
+            "seed=6",
+            "hazard.founder_contagion=40",
+            "hazard.base_annual=0.3",
+            "shocks.6.founder_push=4",
+            "shocks.3.acceleration=1",
+            "policy=counter_offers",
+            "lever.counter_offers.target=all",
+            "lever.counter_offers.match_prob=1",
+            "destinations.rival_pull=20",
+        ),
+        {"levers": 1, "founders_by_choice": 2, "kept_by_counter": True, "kinds": {"rival_lab", "out", "forced"}},
+    ),
 }
 COUNTS = [c for c in COL if not c.startswith("mean_") and c != "departures"]
 
@@ -33,8 +49,8 @@ def fast_departures(model: AttritionModel) -> list[tuple]:
     rows = []
     for s in np.flatnonzero(wf.left[: wf.n] < NEVER):
         ann = int(wf.announce_day[s]) if wf.announce_day[s] < model.days else None
-        firm, shock, _ = model.departure_notes[s]
-        rows.append((int(wf.left[s]), int(s), CAUSES[wf.cause[s]], firm, shock, ann))
+        firm, shock, _, dest, kind = model.departure_notes[s]
+        rows.append((int(wf.left[s]), int(s), CAUSES[wf.cause[s]], firm, shock, ann, dest, kind))
     return sorted(rows)
 
 
@@ -58,6 +74,12 @@ def test_fast_model_and_reference_make_the_same_departures(name):
     assert len(fast.levers) == needs.get("levers", 0) and all(lv.cost > 0 for lv in fast.levers)
     if needs.get("countered"):
         assert fast._daily_table[:, COL["offers_countered"]].sum() > 0
+    assert needs.get("kinds", set()) <= {row[7] for row in departures}
+    chose = [r for r in departures if r[2] != "forced" and fast.workforce.role[r[1]] == 0]
+    assert len(chose) >= needs.get("founders_by_choice", 0)
+    assert fast.kept_by_counter == ref.kept_by_counter
+    if needs.get("kept_by_counter"):
+        assert fast.kept_by_counter > 0
 
 
 def test_fast_model_and_reference_agree_at_the_default_size_with_every_mechanism_on():

@@ -118,3 +118,30 @@ def policy_table(metrics: pd.DataFrame, baseline: str = "none", level: float = L
         ["_base", "averted", "policy"], ascending=[True, False, True], kind="stable"
     )
     return order.drop(columns="_base").reset_index(drop=True)
+
+
+def destination_table(runs: pd.DataFrame, counts: pd.DataFrame | None, level: float = LEVEL) -> pd.DataFrame:
+    """Where people went, by policy: per arm and destination kind (`level` = "kind") and per destination
+    (`level` = "destination"), the mean leavers per run (runs without any count as 0) with a t-interval over runs,
+    and the share of all leavers. Empty when the runs' departures tables have no destinations."""
+    cols = ["policy", "level", "destination", "destination_kind", "runs", "mean", "lo", "hi", "share"]
+    if counts is None or counts.empty:
+        return pd.DataFrame(columns=cols)
+    rows = []
+    for arm, arm_runs in runs.groupby("arm", sort=False):
+        names = list(arm_runs.run)
+        c = counts[counts.run.isin(names)]
+        total = c.leavers.sum()
+        kinds = c.groupby(["run", "destination_kind"]).leavers.sum().unstack(fill_value=0)
+        dests = c.groupby(["run", "destination", "destination_kind"]).leavers.sum().unstack([1, 2], fill_value=0)
+        for grain, table in (("kind", kinds), ("destination", dests)):
+            table = table.reindex(names, fill_value=0)
+            for key in table.columns:
+                dest, kind = (key, key) if grain == "kind" else key
+                mean, lo, hi, n = t_interval(table[key].to_numpy(float), level)
+                share = float(table[key].sum() / total) if total else np.nan
+                rows.append([arm, grain, dest, kind, n, mean, lo, hi, share])
+    out = pd.DataFrame(rows, columns=cols)
+    return out.sort_values(["policy", "level", "mean"], ascending=[True, False, False], kind="stable").reset_index(
+        drop=True
+    )

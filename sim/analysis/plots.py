@@ -422,8 +422,50 @@ def _palette(n: int) -> list:
     return [cmap(i % cmap.N) for i in range(n)]
 
 
-def plot_all(sweep, table: pd.DataFrame, baseline: str, level: float, out: Path) -> list[Path]:
-    """Every figure of a compared sweep; returns the files written."""
+DEST_ORDER = ("rival_lab", "startup", "spinout", "other_tech", "out")
+
+
+def plot_destinations(dest: pd.DataFrame, table: pd.DataFrame, baseline: str, level: float, out: Path) -> list[Path]:
+    """Where people went, by policy: leavers per run by destination kind (forced exits left out), and the rival
+    labs one by one, means with their intervals over runs."""
+    arms = _arms(table)
+    kinds = dest[(dest.level == "kind") & dest.destination_kind.isin(DEST_ORDER)]
+    firms = dest[(dest.level == "destination") & (dest.destination_kind == "rival_lab")]
+    names = sorted(firms.destination.unique())
+    fig = Figure(figsize=(12, 1.8 + 0.25 * max(len(arms), 2) * 5), layout="constrained")
+    ax1, ax2 = fig.subplots(1, 2)
+    colors = _palette(len(arms))
+    pct = round(level * 100)
+    for ax, data, cats, title in (
+        (ax1, kinds, [k for k in DEST_ORDER if k in set(kinds.destination_kind)], "By destination kind"),
+        (ax2, firms, names, "Rival labs"),
+    ):
+        step = 0.8 / max(len(arms), 1)
+        for i, arm in enumerate(arms):
+            d = data[data.policy == arm].set_index("destination")
+            means = np.array([d["mean"].get(c, 0.0) for c in cats], dtype=float)
+            lo = np.array([d["lo"].get(c, np.nan) for c in cats], dtype=float)
+            hi = np.array([d["hi"].get(c, np.nan) for c in cats], dtype=float)
+            y = np.arange(len(cats)) + (i - (len(arms) - 1) / 2) * step
+            err = np.nan_to_num(np.vstack([means - lo, hi - means]))
+            ax.barh(y, means, height=step, color=colors[i], label=arm)
+            ax.errorbar(means, y, xerr=err, fmt="none", ecolor="0.2", capsize=2, lw=0.8)
+        ax.set_yticks(np.arange(len(cats)), cats)
+        ax.set_xlabel(f"leavers per run (mean, {pct} % interval over runs)")
+        ax.set_title(title, fontsize=10, loc="left")
+        ax.grid(axis="x", alpha=0.3)
+        ax.invert_yaxis()
+    ax2.legend(fontsize=8, loc="lower right")
+    fig.suptitle("Where leavers went, by policy")
+    _footer(fig, f"Departures by destination over the window (forced exits left out); baseline {baseline}.")
+    return save(fig, out, "destinations")
+
+
+def plot_all(
+    sweep, table: pd.DataFrame, baseline: str, level: float, out: Path, destinations: pd.DataFrame | None = None
+) -> list[Path]:
+    """Every figure of a compared sweep (with `destinations`, `sim.compare.destination_table`'s, where leavers
+    went); returns the files written."""
     out = Path(out)
     args = (sweep.daily, sweep.runs, sweep.shocks)
     paths = plot_announced(*args, baseline, out)
@@ -432,4 +474,6 @@ def plot_all(sweep, table: pd.DataFrame, baseline: str, level: float, out: Path)
     if (table.policy != baseline).any():
         paths += plot_averted(table, baseline, level, out)
     paths += plot_tenure(sweep.tenure, sweep.runs, sweep.shocks, table, baseline, out)
+    if destinations is not None and not destinations.empty:
+        paths += plot_destinations(destinations, table, baseline, level, out)
     return paths

@@ -48,6 +48,7 @@ class Sweep:
     tenure: pd.DataFrame
     skipped: pd.DataFrame
     shocks: list[dict]
+    destinations: pd.DataFrame | None = None  # leavers per run and destination (run, destination, kind, leavers)
 
 
 def _digest(obj) -> str:
@@ -194,7 +195,16 @@ def tenure_rows(daily: pd.DataFrame, departures: pd.DataFrame, start: dt.date) -
     return out[out["count"] > 0].reset_index(drop=True)
 
 
-def _read_run(folder: Path, name: str) -> tuple[dict, pd.DataFrame, pd.DataFrame, list[dict]]:
+def destination_counts(deps: pd.DataFrame) -> pd.DataFrame:
+    """Leavers per destination and destination kind of one run's departures (empty for runs made without them)."""
+    cols = ["destination", "destination_kind"]
+    if not set(cols) <= set(deps.columns):
+        return pd.DataFrame(columns=[*cols, "leavers"])
+    d = deps[cols].fillna("")
+    return d.groupby(cols, sort=True).size().rename("leavers").reset_index()
+
+
+def _read_run(folder: Path, name: str) -> tuple[dict, pd.DataFrame, pd.DataFrame, list[dict], pd.DataFrame]:
     summary = json.loads((folder / "summary.json").read_text())
     missing = [k for k in ("policy", "seed", "window", "config", "figures") if k not in summary]
     if missing:
@@ -216,10 +226,11 @@ def _read_run(folder: Path, name: str) -> tuple[dict, pd.DataFrame, pd.DataFrame
         "cost_total": float(summary["figures"].get("policy_cost_total", 0.0)),
     }
     daily = pd.read_csv(folder / "daily.csv")
-    deps = pd.read_csv(folder / "departures.csv", usecols=["date", "hired"])
+    wanted = {"date", "hired", "destination", "destination_kind"}
+    deps = pd.read_csv(folder / "departures.csv", usecols=lambda c: c in wanted)
     start = dt.date.fromisoformat(record["window_start"])
     tenure = tenure_rows(daily, deps, start)
-    return record, daily, tenure, list(config.get("shocks", []))
+    return record, daily, tenure, list(config.get("shocks", [])), destination_counts(deps)
 
 
 def _name_arms(runs: pd.DataFrame) -> pd.Series:
@@ -237,17 +248,18 @@ def read_sweep(root: Path, progress: bool | None = None) -> Sweep:
     root = Path(root)
     complete, incomplete = find_runs(root)
     skipped = [{"run": run_name(root, f), "reason": why} for f, why in incomplete]
-    records, dailies, tenures, shocks = [], [], [], {}
+    records, dailies, tenures, shocks, dests = [], [], [], {}, []
     bar = tqdm(complete, desc="reading runs", unit="run", disable=None if progress is None else not progress)
     for folder in bar:
         try:
-            record, daily, tenure, run_shocks = _read_run(folder, run_name(root, folder))
+            record, daily, tenure, run_shocks, dest = _read_run(folder, run_name(root, folder))
         except (OSError, ValueError, KeyError, TypeError, pd.errors.ParserError) as exc:
             skipped.append({"run": run_name(root, folder), "reason": f"unreadable: {type(exc).__name__}: {exc}"})
             continue
         records.append(record)
         dailies.append(daily.assign(run=record["run"]))
         tenures.append(tenure.assign(run=record["run"]))
+        dests.append(dest.assign(run=record["run"]))
         for s in run_shocks:
             shocks.setdefault((s.get("date"), s.get("name")), s)
     runs = pd.DataFrame(records)
@@ -266,6 +278,8 @@ def read_sweep(root: Path, progress: bool | None = None) -> Sweep:
         daily = daily.merge(ident, on="run", how="left")
         daily["date"] = pd.to_datetime(daily["date"])
         tenure = tenure.merge(ident, on="run", how="left")
+    dests = [d for d in dests if not d.empty and d.run.iloc[0] in keep]
+    dest = pd.concat(dests, ignore_index=True).merge(ident, on="run", how="left") if dests else None
     skipped_df = pd.DataFrame(skipped, columns=["run", "reason"]).sort_values("run", kind="stable")
     shock_list = sorted(shocks.values(), key=lambda s: (str(s.get("date")), str(s.get("name"))))
-    return Sweep(root, runs, daily, tenure, skipped_df.reset_index(drop=True), shock_list)
+    return Sweep(root, runs, daily, tenure, skipped_df.reset_index(drop=True), shock_list, dest)

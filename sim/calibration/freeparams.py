@@ -111,6 +111,32 @@ def _set_burst(run: RunConfig, v: float) -> None:
     run.observation.burst_gain = v
 
 
+def _set_pull(run: RunConfig, v: float) -> None:
+    run.destinations.rival_pull = v
+
+
+def _set_push(run: RunConfig, v: float) -> None:
+    for s in run.shocks:
+        if s.forced_rule == "founders" and s.forced_exits:
+            s.founder_push = v
+
+
+def _get_push(run: RunConfig) -> float:
+    pushes = [s.founder_push for s in run.shocks if s.forced_rule == "founders" and s.forced_exits]
+    return float(pushes[0]) if pushes else float("nan")
+
+
+def _set_acceleration(run: RunConfig, v: float) -> None:
+    for s in run.shocks:
+        if s.acquired:
+            s.acceleration = v
+
+
+def _get_acceleration(run: RunConfig) -> float:
+    values = [s.acceleration for s in run.shocks if s.acquired]
+    return float(values[0]) if values else float("nan")
+
+
 def _scale(_run: RunConfig) -> float:
     return 1.0
 
@@ -206,6 +232,49 @@ FREE_PARAMS: tuple[FreeParam, ...] = (
         "factor on observation.delay_mean_days of every role but co-founders",
         _scale_delay,
         _scale,
+    ),
+)
+
+FREE_PARAMS += (
+    FreeParam(
+        "destination_pull",
+        0.25,
+        16.0,
+        True,
+        "assumption (DESIGN §7: rivals' pull on leavers, to calibrate; default 2): log-uniform, x8 either way",
+        "destinations.rival_pull: odds of a rival lab per offer it makes a year to one person of the role",
+        _set_pull,
+        lambda run: float(run.destinations.rival_pull),
+    ),
+    FreeParam(
+        "founder_contagion",
+        0.0,
+        12.0,
+        False,
+        "assumption (DESIGN §7: co-founders' exits cluster; default 3: one exit among 8 fellows, hazard x1.45; >= 0)",
+        "hazard.founder_contagion: weight of the share of fellow co-founders who chose to leave in the founder window",
+        _set_hazard("founder_contagion"),
+        _get_hazard("founder_contagion"),
+    ),
+    FreeParam(
+        "early_stage_push",
+        1.0,
+        4.0,
+        True,
+        "assumption (DESIGN §7: a reorg calling co-founders 'better suited to the early stage' pushes the rest; 1.5)",
+        "founder_push of the reorganisation that forces co-founders out: remaining co-founders' hazard factor",
+        _set_push,
+        _get_push,
+    ),
+    FreeParam(
+        "founder_acceleration",
+        0.0,
+        1.0,
+        False,
+        "assumption (DESIGN §7: change of control, 'acceleration or not'; default 0.25)",
+        "acceleration of the acquisition that acquires the lab: share of co-founders' months to vest that vest at once",
+        _set_acceleration,
+        _get_acceleration,
     ),
 )
 

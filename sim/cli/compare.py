@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sim.analysis.compare import LEVEL, CompareError, pairs, per_run, policy_table
+from sim.analysis.compare import LEVEL, CompareError, destination_table, pairs, per_run, policy_table
 from sim.analysis.sweep import SweepError, read_sweep
 from sim.data.observed import DataError
 from sim.run.files import csv_bytes, write_atomic
@@ -117,6 +117,7 @@ def run(args: argparse.Namespace) -> int:
     metrics = per_run(sweep.runs, sweep.daily)
     table = policy_table(metrics, args.baseline)
     paired = pairs(metrics, args.baseline, "departures")
+    dest = destination_table(sweep.runs, sweep.destinations)
 
     written = []
     for name, df in (
@@ -125,6 +126,7 @@ def run(args: argparse.Namespace) -> int:
         ("pairs", paired),
         ("daily", sweep.daily.assign(date=sweep.daily.date.dt.date)),
         ("tenure", sweep.tenure),
+        ("destinations", dest),
         ("skipped", sweep.skipped),
     ):
         path = out / f"{name}.csv"
@@ -133,7 +135,7 @@ def run(args: argparse.Namespace) -> int:
     if not args.no_plots:
         from sim.analysis.plots import plot_all  # matplotlib is slow to import; only when plotting
 
-        written += plot_all(sweep, table, args.baseline, LEVEL, out)
+        written += plot_all(sweep, table, args.baseline, LEVEL, out, dest)
 
     from sim.data.observed import load_departures
 

@@ -21,6 +21,7 @@ SHOCK_TYPES = (
     "tender",
 )
 FORCED_RULES = ("founders", "senior", "random")
+FIRM_KINDS = ("rival_lab", "startup")  # a firm's destination kind (sim/destinations.py)
 TARGETS = ("all", "founders", "senior", "research", "safety_minded", *ROLES)
 
 
@@ -77,6 +78,8 @@ class HazardConfig:
     wealth: float = 0.0
     unvested: float = 0.0
     contagion_window_days: int = 30
+    founder_contagion: float = 0.0  # weight of the share of fellow co-founders who chose to leave (the clique)
+    founder_window_days: int = 90
 
 
 @dataclass
@@ -113,6 +116,7 @@ class FirmConfig:
     role_weights: dict[str, float] = field(default_factory=lambda: _role_table(**dict.fromkeys(ROLES, 1.0)))
     offer_multiple: float = 1.5
     culture: float = 0.0
+    kind: str = "rival_lab"  # destination kind of its hires: rival_lab or startup
 
 
 @dataclass
@@ -125,6 +129,21 @@ class ChoiceConfig:
     autonomy: float = 1.0
     mission: float = 1.0
     burnout: float = 1.0
+
+
+@dataclass
+class DestinationsConfig:
+    """Where a voluntary leaver goes: a multinomial logit over rival labs, startups, other tech and out of the field
+    (sim/destinations.py). Odds are relative to other tech; appeals and pay enter on the logit scale."""
+
+    rival_pull: float = 1.0  # odds of a rival lab per offer it makes a year to one person of the role
+    pay: float = 1.0  # weight of ln(offer multiple) of a firm
+    startup_appeal: float = 0.0
+    other_tech_appeal: float = 0.0
+    join_spinout: float = 1.0  # odds of joining a spin-out that courts the leaver (times exp(culture) * pay)
+    startup: dict[str, float] = field(default_factory=lambda: _role_table(**dict.fromkeys(ROLES, 1.0)))
+    other_tech: dict[str, float] = field(default_factory=lambda: _role_table(**dict.fromkeys(ROLES, 1.0)))
+    out: dict[str, float] = field(default_factory=lambda: _role_table(**dict.fromkeys(ROLES, 1.0)))
 
 
 @dataclass
@@ -163,6 +182,15 @@ class ShockConfig:
     survivor_days: int = 0
     mission_drop: float = 0.0
     safety_extra: float = 0.0
+    # the founding team (DESIGN §7): remaining co-founders' hazard x founder_push for founder_push_days
+    founder_push: float = 1.0
+    founder_push_days: int = 0
+    # change of control (acquisitions that acquire the lab): equity converted, accelerated, the planned IPO
+    conversion: float = 1.0  # value factor on everyone's equity on conversion into the acquirer's stock
+    acceleration: float = 0.0  # share of the months still to vest that vest at once, for acceleration_target
+    acceleration_target: str = "founders"
+    ipo_date: str = ""  # the acquirer's planned IPO: a liquidity event on that date
+    ipo_liquidity: float = 0.0  # share of vested, unsold equity turned into wealth at the IPO
 
 
 @dataclass
@@ -226,17 +254,26 @@ class PolicyConfig:
 
 
 def _conf(name: str, cls):
-    """A default factory: group `name` of conf/'s default config, as `cls` (or a list of `cls`)."""
+    """A default factory: group `name` of conf/'s default config, as `cls` (or a list of `cls`), merged over the
+    dataclass's own fields as Hydra merges a config over its schema."""
 
     def make():
         from sim.config.defaults import default_group
 
         data = default_group(name)
         if isinstance(data, list):
-            return [from_mapping(cls, item, f"{name}[{i}]") for i, item in enumerate(data)]
-        return from_mapping(cls, data, name)
+            return [from_mapping(cls, _over(cls(), item), f"{name}[{i}]") for i, item in enumerate(data)]
+        return from_mapping(cls, _over(cls(), data), name)
 
     return field(default_factory=make, metadata={"conf_group": name})
+
+
+def _over(schema_value, data):
+    """`data` merged over a schema value (dataclass fields and dict entries it does not set keep the schema's)."""
+    base = as_plain(schema_value)
+    if not isinstance(base, dict) or not isinstance(data, dict):
+        return data
+    return {**base, **{k: _over(base[k], v) if k in base else v for k, v in data.items()}}
 
 
 @dataclass
@@ -256,6 +293,7 @@ class ModelParams:
     shocks: list[ShockConfig] = _conf("shocks", ShockConfig)
     observation: ObservationConfig = _conf("observation", ObservationConfig)
     policy: PolicyConfig = _conf("policy", PolicyConfig)
+    destinations: DestinationsConfig = _conf("destinations", DestinationsConfig)
 
 
 # --------------------------------------------------------------------------- validation
@@ -329,6 +367,8 @@ def validate(p: ModelParams) -> ModelParams:
     for name in ("burnout", "autonomy", "mission", "contagion", "wealth", "unvested"):
         _nonneg(getattr(h, name), f"hazard.{name}")
     _check(h.contagion_window_days >= 1, "hazard.contagion_window_days", h.contagion_window_days, "an integer >= 1")
+    _nonneg(h.founder_contagion, "hazard.founder_contagion")
+    _check(h.founder_window_days >= 1, "hazard.founder_window_days", h.founder_window_days, "an integer >= 1")
 
     d = p.dynamics
     for name in ("burnout_rise", "burnout_recovery", "autonomy_drift", "mission_recovery"):
@@ -351,6 +391,14 @@ def validate(p: ModelParams) -> ModelParams:
         _nonneg(f.offers_per_year, f"{w}.offers_per_year")
         _check(f.offer_multiple > 0, f"{w}.offer_multiple", f.offer_multiple, "a pay multiple > 0")
         _role_dict(f.role_weights, f"{w}.role_weights")
+        _check(f.kind in FIRM_KINDS, f"{w}.kind", f.kind, f"one of {', '.join(FIRM_KINDS)}")
+
+    de = p.destinations
+    _nonneg(de.rival_pull, "destinations.rival_pull")
+    _nonneg(de.pay, "destinations.pay")
+    _nonneg(de.join_spinout, "destinations.join_spinout")
+    for name in ("startup", "other_tech", "out"):
+        _role_dict(getattr(de, name), f"destinations.{name}")
 
     s = p.spinout
     _prob(s.founder_prob, "spinout.founder_prob")
@@ -378,6 +426,20 @@ def validate(p: ModelParams) -> ModelParams:
         _nonneg(sh.senior_extra, f"{w}.senior_extra")
         _nonneg(sh.safety_extra, f"{w}.safety_extra")
         _check(sh.acquired_days >= 0 and sh.survivor_days >= 0, f"{w}.acquired_days", sh.acquired_days, ">= 0")
+        _check(sh.founder_push >= 1, f"{w}.founder_push", sh.founder_push, "a hazard ratio >= 1")
+        _check(sh.founder_push_days >= 0, f"{w}.founder_push_days", sh.founder_push_days, "an integer >= 0")
+        _check(sh.conversion > 0, f"{w}.conversion", sh.conversion, "a value factor > 0")
+        _prob(sh.acceleration, f"{w}.acceleration")
+        _check(
+            sh.acceleration_target in TARGETS,
+            f"{w}.acceleration_target",
+            sh.acceleration_target,
+            f"one of {', '.join(TARGETS)}",
+        )
+        if sh.ipo_date:
+            ipo = parse_date(sh.ipo_date, f"{w}.ipo_date")
+            _check(ipo >= day, f"{w}.ipo_date", sh.ipo_date, f"a date on or after the shock's date ({day})")
+        _prob(sh.ipo_liquidity, f"{w}.ipo_liquidity")
 
     o = p.observation
     _role_dict(o.announce_prob, "observation.announce_prob", _prob)
@@ -475,6 +537,7 @@ for _cls in (
     MechanismsConfig,
     FirmConfig,
     ChoiceConfig,
+    DestinationsConfig,
     SpinoutConfig,
     ShockConfig,
     ObservationConfig,

@@ -21,6 +21,7 @@ class ResolvedParams:
     end: dt.date  # its last day
     founded_day: int  # the company's founding (negative: before the window)
     shock_days: tuple[int, ...]  # each shock's date, in `params.shocks` order
+    ipo_days: tuple[int | None, ...]  # each shock's planned IPO (None: none), in `params.shocks` order
     lever_days: tuple[int, ...]  # each lever's start (0 when it has none), in `params.policy.levers` order
 
     @property
@@ -47,6 +48,9 @@ def resolve(params: ModelParams | ResolvedParams) -> ResolvedParams:
         end=parse_date(p.window.end, "window.end"),
         founded_day=day(p.company.founded, "company.founded"),
         shock_days=tuple(day(s.date, f"shocks[{i}].date") for i, s in enumerate(p.shocks)),
+        ipo_days=tuple(
+            day(s.ipo_date, f"shocks[{i}].ipo_date") if s.ipo_date else None for i, s in enumerate(p.shocks)
+        ),
         lever_days=tuple(
             day(lev.start, f"policy.levers[{i}].start") if lev.start else 0 for i, lev in enumerate(p.policy.levers)
         ),

@@ -43,9 +43,12 @@ class Employee(Agent):
 class Firm(Agent):
     """A rival lab making offers: `role_rate` is its daily offer hazard for one person of each role."""
 
-    def __init__(self, model, name: str, role_rate: np.ndarray, offer_multiple: float, culture: float):
+    def __init__(
+        self, model, name: str, role_rate: np.ndarray, offer_multiple: float, culture: float, kind: str = "rival_lab"
+    ):
         super().__init__(model)
         self.name = name
+        self.kind = kind  # destination kind of the people it hires
         self.role_rate = role_rate
         self.offer_multiple = offer_multiple
         self.culture = culture
@@ -72,7 +75,7 @@ class Spinout(Firm):
         recruits: int,
         until: int,
     ):
-        super().__init__(model, name, np.zeros(len(ROLES)), offer_multiple, culture)
+        super().__init__(model, name, np.zeros(len(ROLES)), offer_multiple, culture, kind="spinout")
         self.founder = founder  # slot of the leaver who founded it
         self.targets = targets  # slots it courts (sorted)
         self.rate = rate  # daily offer hazard for each target while recruiting

@@ -43,6 +43,17 @@ def vested_fraction(days_since_grant, years, cliff_months):
     return np.where(months < cliff_months, 0.0, np.minimum(months / total, 1.0))
 
 
+def accelerated_start(grant_start, day, years, cliff_months, share):
+    """Grant start moved back so that `share` of the whole months still to vest at `day` vest at once (a change of
+    control's acceleration): the schedule is pulled forward, in whole months."""
+    total = 12.0 * years
+    months = np.floor(np.maximum(day - grant_start, 0.0) / DAYS_PER_MONTH)
+    vested = np.where(months < cliff_months, 0.0, np.minimum(months, total))
+    target = vested + np.round(share * (total - vested))
+    start = day - np.ceil(target * DAYS_PER_MONTH)
+    return np.where(target > vested, np.minimum(grant_start, start), grant_start).astype(np.int64)
+
+
 def unvested_equity(grant, refresh, bonus, vested):
     """Dollars still held back: grants not yet vested plus any retention bonus pending."""
     return grant + refresh + bonus - vested

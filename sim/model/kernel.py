@@ -20,6 +20,7 @@ import numpy as np
 
 from sim.model import equations as eq
 from sim.model.workforce import NEVER
+from sim.schema import FOUNDER
 
 Weights = namedtuple("Weights", "burnout autonomy mission contagion wealth unvested")
 # Workforce arrays each loop reads or writes (field name = Workforce attribute)
@@ -77,10 +78,13 @@ _burnout_equilibrium = _jit(eq.burnout_equilibrium)
 
 
 @_jit
-def advance_clocks(t, n, window, excess, on, rates, weights, teams, rival_rate, vest, people, memo):
+def advance_clocks(
+    t, n, window, excess, founder_eta, founder_mult, on, rates, weights, teams, rival_rate, vest, people, memo
+):  # noqa: E501
     """Today's drift and hazards for slots [0, n): every clock advances; return who passed their quit key, who
     passed their offer key, and the latter's unvested equity in years of pay. `window`: the first day a tie's
-    leaving still counts for contagion; `excess`: the shocks' hazard excess today."""
+    leaving still counts for contagion; `excess`: the shocks' hazard excess today; `founder_eta`, `founder_mult`:
+    the founding team's clique contagion term and early-stage push today (`AttritionModel.founder_terms`)."""
     on, r, w, teams, vest = Switches(*on), Rates(*rates), Weights(*weights), Teams(*teams), Vesting(*vest)
     p, memo = People(*people), Memo(*memo)
     team_gap = _team_gap(teams.active, teams.posts)
@@ -137,6 +141,9 @@ def advance_clocks(t, n, window, excess, on, rates, weights, teams, rival_rate, 
             * (p.quit_mult[i] if t < p.bonus_day[i] else 1.0)
             * (r.bump if in_bump else 1.0)
         )
+        if p.role[i] == FOUNDER:  # the founding team: clique contagion and the early-stage push
+            eta += founder_eta
+            mult *= founder_mult
         p.quit_clock[i] += _hazard(r.h0, eta, mult)
         if on.offers:
             p.offer_clock[i] += rival_rate[p.role[i]] + p.courted[i] * r.spinout

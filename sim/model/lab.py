@@ -28,12 +28,14 @@ from sim.model import equations as eq
 from sim.model import kernel
 from sim.model import shocks as shock_rules
 from sim.model.agents import Employee, Firm, Spinout
+from sim.model.destinations import DestinationTable, counter_keep_probability
 from sim.model.levers import LEVERS, CounterOffers
 from sim.model.workforce import CLOCK_KEYS, HIRE_KEYS, K, Workforce
 from sim.schema import (
     CAUSE_COL,
     COL,
     DAILY_COLUMNS,
+    DEST_COL,
     FORCED,
     FOUNDER,
     POACHED,
@@ -48,6 +50,9 @@ ROLE_UNIT = np.array(ROLE_UNIT)
 SENIORITY = np.array([1.0, 0.8, 0.5, 0.4, 0.4, 0.1])  # assumption: co-founder .. operations
 # an offer's four draws
 O_FIRM, O_COUNTER, O_ACCEPT, O_NEXT = range(4)
+
+# a voluntary leaver's draws if a counter-offer meets them: counter, stay, next quit key
+L_COUNTER, L_STAY, L_NEXT = range(3)
 
 
 def _role_vector(table: dict[str, float]) -> np.ndarray:
@@ -124,6 +129,7 @@ class AttritionModel(mesa.Model):
         self.day = 0
         offer_rng, self._hire_rng, self._event_rng = self.rng.spawn(3)
         self._offer_draws = OfferDraws(offer_rng)
+        self._leave_draws = OfferDraws(self._event_rng)  # counter-based, indexed by (person, day)
 
         self.h0 = float(eq.annual_to_daily(p.hazard.base_annual))
         self.shock_excess = np.zeros(self.days)
@@ -145,10 +151,13 @@ class AttritionModel(mesa.Model):
 
         self.workforce = Workforce(capacity=int(p.company.headcount * 1.6) + 16, n_ties=p.company.cross_ties)
         self.employees: list[Employee | None] = []
-        self.departure_notes: dict[int, tuple[str, str, float]] = {}  # slot -> (firm, shock, shock share)
+        # slot -> (firm, shock, shock share, destination, destination kind)
+        self.departure_notes: dict[int, tuple[str, str, float, str, str]] = {}
         self._packed: dict[type, tuple] = {}  # the passes' workforce arrays, by pass (`_people`)
         self._hire_constants()
         self._build_staff()
+        self.founder_slots = np.flatnonzero(self.workforce.role[: self.workforce.n] == FOUNDER)
+        self.founder_push = np.ones(self.days)  # remaining co-founders' hazard factor by day (early-stage push)
 
         W = p.hazard.contagion_window_days
         self._ring = np.zeros((W + 1, self.n_teams), dtype=np.int64)
@@ -161,10 +170,14 @@ class AttritionModel(mesa.Model):
             self._build_firms()
         # by role: the rivals that make offers to it and their cumulative offer hazards (fixed over the run)
         self._rival_choice = [self._offering_rivals(role) for role in range(len(ROLES))]
+        staff = self.workforce.role[: self.workforce.n][~self.workforce.immune[: self.workforce.n]]
+        per_role = np.bincount(staff, minlength=len(ROLES)).tolist()
+        self.destinations = DestinationTable(p.firms if self.mech.poaching else [], per_role, p.destinations)
         self._recruiting: list[Spinout] = []  # spin-outs making offers today
         self._courting: dict[int, list[Spinout]] = {}  # slot -> spin-outs that court it, in founding order
         self.spinout_rate = float(eq.daily_hazard(p.spinout.offers_per_day))  # offer hazard for each target
         self.spinouts_founded = 0
+        self.kept_by_counter = 0  # leavers holding an offer whom a counter-offer kept
         self._waiting = np.zeros(0, dtype=np.int64)  # leavers whose announcement is still to come
         self._new_waiting: list[int] = []
 
@@ -182,6 +195,12 @@ class AttritionModel(mesa.Model):
                     shock_rules.fire(self, shock, i, day)
                 else:
                     self._at(day + 0.5, partial(shock_rules.fire, self, shock, i, day))
+            for shock, day in zip(p.shocks, resolved.ipo_days, strict=True):  # planned IPOs: liquidity on their dates
+                if day is not None and shock.ipo_liquidity:
+                    if day < 0:
+                        shock_rules.ipo(self, shock, day)
+                    elif day < self.days:
+                        self._at(day + 0.5, partial(shock_rules.ipo, self, shock, day))
 
         self._daily_table = np.zeros((self.days, len(DAILY_COLUMNS)))
         self._offers_log: list[tuple[int, str, int, int]] = []
@@ -256,7 +275,7 @@ class AttritionModel(mesa.Model):
             w = _role_vector(f.role_weights)
             norm = float((w * per_role).sum())
             prob = f.offers_per_year / 365.0 * w / norm if norm > 0 else np.zeros(len(ROLES))
-            firm = Firm(self, f.name, eq.daily_hazard(prob), f.offer_multiple, f.culture)
+            firm = Firm(self, f.name, eq.daily_hazard(prob), f.offer_multiple, f.culture, kind=f.kind)
             self.firms.append(firm)
             self.rivals.append(firm)
             self.rival_rate_by_role = self.rival_rate_by_role + firm.role_rate
@@ -285,6 +304,9 @@ class AttritionModel(mesa.Model):
     def add_shock_excess(self, day: int, amp: float, tau: float) -> None:
         self.shock_excess += shock_rules.excess_series(self.days, day, amp, tau)
 
+    def add_founder_push(self, day: int, push: float, push_days: int) -> None:
+        self.founder_push *= shock_rules.push_series(self.days, day, push, push_days)
+
     @property
     def date(self) -> dt.date:
         return self.start + dt.timedelta(days=self.day)
@@ -300,9 +322,16 @@ class AttritionModel(mesa.Model):
         lever.activate(self)
 
     def depart(
-        self, slot: int, cause: int, firm: str = "", shock: str = "", shock_share: float = 0.0, backfill: bool = True
+        self,
+        slot: int,
+        cause: int,
+        firm: str = "",
+        shock: str = "",
+        shock_share: float = 0.0,
+        backfill: bool = True,
+        destination: tuple[str, str] = ("", ""),
     ) -> None:
-        """Record one departure and remove the employee agent."""
+        """Record one departure (with its destination: name and kind) and remove the employee agent."""
         wf, t = self.workforce, self.day
         wf.active[slot] = False
         wf.left[slot] = t
@@ -317,31 +346,85 @@ class AttritionModel(mesa.Model):
             self._ring[t % self._ring.shape[0], team] += 1
             self._team_recent[team] += 1
             wf.chose_left[slot] = t
-        self.departure_notes[slot] = (firm, shock, shock_share)
+        if cause == FORCED:
+            destination = (shock, "forced")
+        self.departure_notes[slot] = (firm, shock, shock_share, *destination)
         self._today[CAUSE_COL[cause]] += 1
+        self._today[DEST_COL[destination[1]]] += 1
         if wf.key_announce[slot] < self.announce_by_role[role]:
             wf.announce_day[slot] = t + int(np.ceil(self.delay_by_role[role] * wf.key_delay[slot]))
             self._new_waiting.append(slot)
         self.employees[slot].remove()
         self.employees[slot] = None
-        if cause == VOLUNTARY and self.mech.spinouts:
-            self._maybe_spin_out(slot)
 
-    def _maybe_spin_out(self, slot: int) -> None:
+    def _leave_by_choice(self, slot: int, t: int) -> None:
+        """A voluntary leaver: founds a spin-out, or chooses a destination (sim/destinations.py); a counter-offer
+        may keep one who holds a firm's offer."""
+        wf = self.workforce
+        shock = eq.shock_factor(self.shock_excess[t], wf.shock_damping[slot])
+        share = float(1.0 - 1.0 / shock)
+        targets = self._founding_targets(slot) if self.mech.spinouts else None
+        if targets is not None:
+            name = f"spinout-{self.spinouts_founded + 1}"
+            self.depart(slot, VOLUNTARY, shock_share=share, destination=(name, "spinout"))
+            self._spin_out(slot, targets, name)
+            return
+        courting = self._courting.get(slot)
+        if courting:
+            courting = [sp for sp in courting if sp.courting and sp.recruits_left > 0]
+        option = self.destinations.pick(int(wf.role[slot]), float(wf.key_group[slot]), courting or ())
+        if (option.firm >= 0 or option.ref is not None) and wf.match_prob[slot] > 0:  # holds a firm's offer
+            if self._counter_keeps(slot, option.multiple, option.culture, t):
+                return
+        if option.ref is not None:
+            option.ref.recruits_left -= 1
+        self.depart(slot, VOLUNTARY, shock_share=share, destination=(option.name, option.kind))
+
+    def _counter_keeps(self, slot: int, multiple: float, culture: float, t: int) -> bool:
+        """A leaver holding an offer meets a counter-offer (with the lever's match_prob); True if it keeps them
+        (pay raised, quit clock restarted with a new key from the person's own draws of the day)."""
+        wf, c = self.workforce, self.p.choice
+        u = self._leave_draws(slot, t)
+        if u[L_COUNTER] >= wf.match_prob[slot]:
+            return False
+        self._today[COL["offers_countered"]] += 1
+        raise_to = min(multiple, float(wf.match_cap[slot]))
+        uv = self.unvested_years(np.array([slot]), t)
+        uv = float(uv[0]) if np.ndim(uv) else float(uv)
+        a, m, b = float(wf.autonomy[slot]), float(wf.mission[slot]), float(wf.burnout[slot])
+        delta = float(eq.offer_advantage(multiple, culture, uv, a, m, b, c))
+        keep = counter_keep_probability(delta, delta - c.pay * float(np.log(raise_to)))
+        if u[L_STAY] >= keep:
+            return False
+        if raise_to > 1:
+            extra = wf.pay[slot] * (raise_to - 1.0)
+            self.counter_lever.cost += extra * (self.days - t) / 365.0
+            wf.pay[slot] += extra
+        wf.quit_clock[slot] = 0.0
+        wf.quit_key[slot] = exponential_key(u[L_NEXT])
+        self.kept_by_counter += 1
+        return True
+
+    def _founding_targets(self, slot: int) -> np.ndarray | None:
+        """The people a senior leaver's spin-out would court (teammates and ties), or None if they found none."""
         s, wf = self.p.spinout, self.workforce
         if ROLES[wf.role[slot]] not in s.founder_roles or wf.key_spinout[slot] >= s.founder_prob:
-            return
+            return None
         n = wf.n
-        targets = np.flatnonzero(wf.active[:n] & ~wf.immune[:n] & (wf.team[:n] == wf.team[slot]))
+        mates = wf.active[:n] & ~wf.immune[:n] & (wf.team[:n] == wf.team[slot])
+        mates[slot] = False
+        targets = np.flatnonzero(mates)
         if wf.n_ties:
             ties = wf.ties[slot]
             targets = np.union1d(targets, ties[wf.active[ties] & ~wf.immune[ties]])
-        if targets.size == 0:
-            return
+        return targets if targets.size else None
+
+    def _spin_out(self, slot: int, targets: np.ndarray, name: str) -> None:
+        """The leaver founds a spin-out that courts `targets` for some weeks."""
+        s, wf = self.p.spinout, self.workforce
         span = s.group_max - s.group_min + 1
         recruits = s.group_min - 1 + int(wf.key_group[slot] * span)
         self.spinouts_founded += 1
-        name = f"spinout-{self.spinouts_founded}"
         spinout = Spinout(
             self,
             name,
@@ -373,8 +456,7 @@ class AttritionModel(mesa.Model):
         poached = self._offers(offered, unvested, t) if len(offered) else ()
         for slot in quitting.tolist():
             if slot not in poached:
-                shock = eq.shock_factor(self.shock_excess[t], self.workforce.shock_damping[slot])
-                self.depart(slot, VOLUNTARY, shock_share=float(1.0 - 1.0 / shock))
+                self._leave_by_choice(slot, t)
 
         for lever in self.levers:
             lever.daily(self, t)
@@ -385,6 +467,17 @@ class AttritionModel(mesa.Model):
         self._record_means()
         self._waiting = self._close_day(t, hires)
 
+    def founder_terms(self, t: int) -> tuple[float, float]:
+        """Today's clique term of co-founders' linear predictor (founder_contagion x the share of fellow co-founders
+        who chose to leave in the founder window) and their early-stage push factor."""
+        h, eta = self.p.hazard, 0.0
+        if self.mech.contagion and h.founder_contagion and self.founder_slots.size:
+            recent = int(np.count_nonzero(self.workforce.chose_left[self.founder_slots] >= t - h.founder_window_days))
+            if recent:
+                present = int(self.team_role_active[:, FOUNDER].sum())
+                eta = h.founder_contagion * float(eq.contagion_share(float(recent), present - 1 + recent))
+        return eta, float(self.founder_push[t])
+
     def vest_table(self, years: float, cliff_months: int) -> np.ndarray:
         """`vested_fraction` for every whole day since a grant, up to the day it stops changing."""
         key = (years, cliff_months)
@@ -393,6 +486,18 @@ class AttritionModel(mesa.Model):
             days = np.arange(int(np.ceil(months * eq.DAYS_PER_MONTH)) + 2)
             self._vest_tables[key] = eq.vested_fraction(days, years, cliff_months)
         return self._vest_tables[key]
+
+    def unvested_years(self, idx, t: int):
+        """Equity still to vest plus any pending bonus, in years of pay, at day t (0.0 without vesting)."""
+        if not self.mech.vesting:
+            return 0.0
+        wf, v = self.workforce, self.p.vesting
+        main = self.vest_table(v.years, v.cliff_months)
+        refresh = self.vest_table(*self.refresh_schedule)
+        main_share = main[np.minimum(np.maximum(t - wf.grant_start[idx], 0), main.size - 1)]
+        refresh_share = refresh[np.minimum(np.maximum(t - wf.refresh_start[idx], 0), refresh.size - 1)]
+        vested = wf.grant[idx] * main_share + wf.refresh[idx] * refresh_share
+        return eq.unvested_equity(wf.grant[idx], wf.refresh[idx], wf.bonus[idx], vested) / wf.pay[idx]
 
     def _stop_recruiting(self) -> None:
         """Spin-outs whose places are filled or whose weeks are over stop courting from today."""
@@ -434,9 +539,9 @@ class AttritionModel(mesa.Model):
                 out.add(slot)
                 if isinstance(firm, Spinout):
                     firm.recruits_left -= 1
-                    self.depart(slot, SPINOUT, firm=firm.name)
+                    self.depart(slot, SPINOUT, firm=firm.name, destination=(firm.name, "spinout"))
                 else:
-                    self.depart(slot, POACHED, firm=firm.name)
+                    self.depart(slot, POACHED, firm=firm.name, destination=(firm.name, firm.kind))
             elif matched[j] and raise_to[j] > 1:
                 extra = wf.pay[slot] * (raise_to[j] - 1.0)
                 self.counter_lever.cost += extra * (self.days - t) / 365.0
@@ -577,11 +682,14 @@ class AttritionModel(mesa.Model):
         window = t - self.p.hazard.contagion_window_days
         memo = (*self._log_wealth.reserve(n), *self._log_unvested.reserve(n))
         vest = (self.vest_table(v.years, v.cliff_months), self.vest_table(*self.refresh_schedule))
+        founder_eta, founder_mult = self.founder_terms(t)
         return kernel.advance_clocks(
             t,
             n,
             window,
             float(self.shock_excess[t]),
+            founder_eta,
+            founder_mult,
             self._switches,
             self._rates,
             self._weights,

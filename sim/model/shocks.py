@@ -11,6 +11,7 @@ import numpy as np
 
 from sim.config.params import ShockConfig
 from sim.model import equations as eq
+from sim.model.levers import target_mask
 from sim.schema import FORCED, FOUNDER, UNITS
 
 
@@ -38,6 +39,10 @@ def fire(model, shock: ShockConfig, index: int, day: int) -> None:
         wf.mission[:n] = np.where(act, np.clip(m - drop * decay, wf.mission_floor[:n], 1.0), m)
     if shock.hazard_amp:
         model.add_shock_excess(day, shock.hazard_amp, shock.hazard_tau_days)
+    if shock.founder_push > 1 and shock.founder_push_days:
+        model.add_founder_push(day, shock.founder_push, shock.founder_push_days)
+    if shock.acquired:
+        change_of_control(model, shock, day)
     if shock.liquidity and model.mech.wealth:
         vested = model.vested_value(np.arange(n), at_day=day)
         cash = shock.liquidity * np.maximum(vested - wf.liquidated[:n], 0.0) * act
@@ -54,6 +59,43 @@ def fire(model, shock: ShockConfig, index: int, day: int) -> None:
     if shock.forced_exits and not history:
         for slot in forced_exit_slots(model, shock):
             model.depart(int(slot), FORCED, shock=shock.name or f"{shock.type}#{index}", backfill=shock.backfill)
+
+
+def change_of_control(model, shock: ShockConfig, day: int) -> None:
+    """The lab is acquired: everyone's equity converts into the acquirer's stock (value factor `conversion`), and
+    the months still to vest of `acceleration_target`'s main grants vest by the share `acceleration` (DESIGN §7)."""
+    wf, n = model.workforce, model.workforce.n
+    act = wf.active[:n]
+    if shock.conversion != 1.0:
+        wf.grant[:n] = np.where(act, wf.grant[:n] * shock.conversion, wf.grant[:n])
+        wf.refresh[:n] = np.where(act, wf.refresh[:n] * shock.conversion, wf.refresh[:n])
+    if shock.acceleration and model.mech.vesting:
+        slots = np.flatnonzero(act & ~wf.immune[:n])
+        slots = slots[target_mask(model, shock.acceleration_target, slots)]
+        v = model.p.vesting
+        start = eq.accelerated_start(wf.grant_start[slots], day, v.years, v.cliff_months, shock.acceleration)
+        wf.grant_start[slots] = start
+        wf.milestones[slots, 1] = start + model._final_day
+
+
+def ipo(model, shock: ShockConfig, day: int) -> None:
+    """The planned IPO: a share `ipo_liquidity` of everyone's vested, unsold equity becomes wealth."""
+    if not model.mech.wealth:
+        return
+    wf, n = model.workforce, model.workforce.n
+    if day >= 0:
+        model.day = day
+    vested = model.vested_value(np.arange(n), at_day=day)
+    cash = shock.ipo_liquidity * np.maximum(vested - wf.liquidated[:n], 0.0) * wf.active[:n]
+    wf.wealth[:n] += cash
+    wf.liquidated[:n] += cash
+
+
+def push_series(days: int, day: int, push: float, push_days: int) -> np.ndarray:
+    """Remaining co-founders' hazard factor over the window's day indices: `push` for `push_days` from `day`."""
+    out = np.ones(days)
+    out[min(max(day, 0), days) : min(max(day + push_days, 0), days)] = push
+    return out
 
 
 def forced_exit_slots(model, shock: ShockConfig) -> np.ndarray:

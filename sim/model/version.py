@@ -23,6 +23,7 @@ MODEL_MODULES = (
     "model/shocks.py",
     "model/levers.py",
     "model/kernel.py",
+    "model/destinations.py",
     "run/simulate.py",
     "run/results.py",
     "calibration/freeparams.py",

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from sim.config.params import ROLES, UNITS
+from sim.model.destinations import DEST_KINDS
 from sim.model.lab import AttritionModel
 from sim.model.workforce import NEVER
 from sim.schema import CAUSES, DAILY_COLUMNS, FOUNDER
@@ -64,6 +65,8 @@ def departures_table(model: AttritionModel) -> pd.DataFrame:
             "shock": [x[1] for x in notes],
             "shock_share": np.round([x[2] for x in notes], 6),
             "announced": ann_dates,
+            "destination": [x[3] for x in notes],
+            "destination_kind": [x[4] for x in notes],
         }
     )
     return df.sort_values(["date", "person"], kind="stable").reset_index(drop=True)
@@ -92,6 +95,8 @@ def key_figures(model: AttritionModel, daily: pd.DataFrame, deps: pd.DataFrame) 
         "offers_made": int(daily.offers_made.sum()),
         "offers_accepted": int(daily.offers_accepted.sum()),
         "spinouts_founded": model.spinouts_founded,
+        "leavers_kept_by_counter": model.kept_by_counter,
+        "destinations": {k: int((deps.destination_kind == k).sum()) for k in DEST_KINDS},
         "shock_triggered_share_of_voluntary": float(vol.shock_share.mean()) if len(vol) else 0.0,
         "policy_cost": {f"{lv.cfg.kind}#{i}": float(lv.cost) for i, lv in enumerate(model.levers)},
     }
