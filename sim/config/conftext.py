@@ -29,6 +29,7 @@ TABLED = (
     "vesting/default.yaml",
     "choice/default.yaml",
     "rivals/frontier.yaml",
+    "destinations/default.yaml",
     "spinout/default.yaml",
     "events/xai.yaml",
     "observation/default.yaml",

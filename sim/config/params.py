@@ -182,7 +182,7 @@ class ShockConfig:
     survivor_days: int = 0
     mission_drop: float = 0.0
     safety_extra: float = 0.0
-    # the founding team (DESIGN §7): remaining co-founders' hazard x founder_push for founder_push_days
+    # the founding team (docs/ODD.md): remaining co-founders' hazard x founder_push for founder_push_days
     founder_push: float = 1.0
     founder_push_days: int = 0
     # change of control (acquisitions that acquire the lab): equity converted, accelerated, the planned IPO

@@ -1,4 +1,4 @@
-"""Where a leaver goes (DESIGN.md section 7): one account of a move, quitting and being poached alike.
+"""Where a leaver goes (docs/ODD.md, Destinations): one account of a move, quitting and being poached alike.
 
 A person whose quit clock passes its key (the decision to leave) chooses a destination by a
 multinomial logit over the options open to them. The weight of option k for a person of role r is
@@ -16,7 +16,7 @@ and the choice probability is w_k / sum_j w_j:
 - other tech ("other_tech"): odds by role (1 = reference), appeal `other_tech_appeal`;
 - leaving the field ("out"): odds by role.
 
-A senior leaver first founds a spin-out with probability `spinout.founder_prob` (DESIGN §2, the nested top
+A senior leaver first founds a spin-out with probability `spinout.founder_prob` (docs/ODD.md, spin-outs; the nested top
 level); the logit is the choice of everyone else. The draw is the person's own uniform key drawn at hire, so
 the same person chooses the same way under every policy (common random numbers). A leaver whose choice is a
 firm holds its offer: a counter-offer (policy `counter_offers`) may keep them (`counter_keep_probability`).

@@ -63,7 +63,8 @@ def fire(model, shock: ShockConfig, index: int, day: int) -> None:
 
 def change_of_control(model, shock: ShockConfig, day: int) -> None:
     """The lab is acquired: everyone's equity converts into the acquirer's stock (value factor `conversion`), and
-    the months still to vest of `acceleration_target`'s main grants vest by the share `acceleration` (DESIGN §7)."""
+    the months still to vest of `acceleration_target`'s main grants vest by the share `acceleration` (docs/ODD.md,
+    Founding team)."""
     wf, n = model.workforce, model.workforce.n
     act = wf.active[:n]
     if shock.conversion != 1.0:
