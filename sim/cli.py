@@ -10,7 +10,9 @@ inside a sweep, a failed run is recorded in its folder (`FAILED`) and the sweep 
 
 from __future__ import annotations
 
+import logging
 import os
+import secrets
 import sys
 import traceback
 from pathlib import Path
@@ -22,13 +24,17 @@ from hydra.experimental.callback import Callback
 from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf
 
+from . import sweeper
+from .confdir import conf_dir
 from .io import is_complete, read_summary, write_atomic, write_run
 from .observed import DataError
 from .params import ConfigError, RunConfig, model_params, validate
+from .posterior import resolve_path as posterior_csv
 from .run import as_run_config, config_hash, replicate, replicate_seeds, simulate
 
-CONF_DIR = Path(os.environ.get("EXODUS_CONF", Path(__file__).resolve().parents[1] / "conf"))
+CONF_DIR = conf_dir()  # the repository's conf/, the wheel's sim/conf/ or EXODUS_CONF (sim/confdir.py)
 FAILED = "FAILED"
+log = logging.getLogger("exodus")
 INPUT_ERRORS = (ConfigError, DataError)
 
 
@@ -43,8 +49,22 @@ def fail(message: str, code: int = 2):
 
 
 def register_configs() -> None:
-    """Register the structured schema that validates every composed config."""
+    """Register the structured schema that validates every composed config, and the `exodus_uid` resolver."""
     ConfigStore.instance().store(name="run_schema", node=RunConfig)
+    # a short random part of a single run's folder name, so runs started in the same second never share one;
+    # cached, so the folder name is drawn once per config however often Hydra reads it
+    OmegaConf.register_new_resolver("exodus_uid", lambda: secrets.token_hex(3), use_cache=True, replace=True)
+    register_sweeper()
+
+
+def register_sweeper() -> None:
+    """Make exodus's sweeper known to Hydra even where its plugin scan misses it (an editable install maps the
+    `hydra_plugins` namespace in a way pkgutil does not walk); an installed wheel is found either way."""
+    from hydra.core.plugins import Plugins
+
+    from hydra_plugins.exodus_sweeper.exodus_sweeper import ExodusSweeper
+
+    Plugins.instance().register(ExodusSweeper)
 
 
 def compose(overrides: list[str] | None = None) -> DictConfig:
@@ -99,17 +119,28 @@ def run_one(cfg: DictConfig, out_dir: Path) -> list[Path]:
     return folders
 
 
+def say(line: str) -> None:
+    """A run's one-line report, printed; in a sweep that shows its progress line (on a terminal, or
+    hydra.sweeper.progress=true), logged at debug level on logger `exodus` instead (hydra.verbose=exodus)."""
+    if HydraConfig.initialized() and HydraConfig.get().mode == RunMode.MULTIRUN:
+        progress = HydraConfig.get().sweeper.get("progress")
+        if progress or (progress is None and sys.stderr.isatty()):
+            log.debug(line)
+            return
+    print(line)
+
+
 def run_into(run: RunConfig, out_dir: Path) -> Path:
     """Simulate and write one run into `out_dir` unless it is already complete with this config."""
     if is_complete(out_dir) and read_summary(out_dir).get("config_hash") == config_hash(run):
-        print(f"[exodus] skip (complete): {out_dir}")
+        say(f"[exodus] skip (complete): {out_dir}")
         return out_dir
     out_dir.mkdir(parents=True, exist_ok=True)  # visible as unfinished while it runs
     (out_dir / FAILED).unlink(missing_ok=True)
     result = simulate(run)
     write_run(result, out_dir)
     f = result.summary["figures"]
-    print(
+    say(
         f"[exodus] {run.policy.name} seed={run.seed}: departures={f['departures']} "
         f"announced={f['announced']} founders_remaining={f['founders_remaining']} -> {out_dir}"
     )
@@ -152,7 +183,18 @@ def _app(cfg: DictConfig) -> None:
     out_dir = Path(hc.runtime.output_dir)
     sweeping = hc.mode == RunMode.MULTIRUN
     try:
-        run_one(cfg, out_dir)
+        if sweeping:
+            sweeper.forget(out_dir)
+        folders = run_one(cfg, out_dir)
+        if sweeping:  # the sweeper will not launch this job again while its inputs are unchanged (sim/sweeper.py)
+            run = check(cfg)
+            key = sweeper.resume_key(list(hc.overrides.task), sweeper.config_dirs(hc))
+            sweeper.record_done(
+                out_dir,
+                key,
+                folders,
+                [run.design.file, posterior_csv(run.posterior_file) if run.posterior_file else ""],
+            )
     except ReplicatesFailed as exc:  # each failure is already recorded in its replicate's folder
         if not sweeping:
             fail(str(exc))
