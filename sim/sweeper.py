@@ -155,6 +155,11 @@ def finished_runs(job_dir: Path, replicates: int, since: float) -> int:
     return sum(1 for p in subs if _fresh(Path(p.path) / COMPLETE, since) or _fresh(Path(p.path) / FAILED, since))
 
 
+def failed_runs(job_dir: Path) -> int:
+    """Runs of a job recorded as FAILED (the job's own folder, or its replicates' folders)."""
+    return int((job_dir / FAILED).is_file()) + sum(1 for _ in job_dir.glob(f"seed=*/{FAILED}"))
+
+
 class Progress:
     """One line counting finished runs of N with the time left (tqdm), updated from the run folders by a thread,
     so it works with any launcher whose jobs write to a shared file system (joblib, submitit)."""

@@ -93,7 +93,7 @@ class ExodusSweeper(BasicSweeper):
         default_replicates = int(self.config.get("replicates", 1) or 1)
         dirs_searched = sw.config_dirs(self.config.hydra)
 
-        returns, first_job, tic = [], 0, time.perf_counter()
+        returns, first_job, failed, tic = [], 0, 0, time.perf_counter()
         while not self.is_done():
             batch = list(self.get_job_batch())
             job_dirs = self._job_dirs(batch)
@@ -118,5 +118,7 @@ class ExodusSweeper(BasicSweeper):
                 _ = r.return_value  # raises if the job raised
             first_job += len(launch)
             returns.append(results)
-        _say(f"sweep {sweep_dir}: done in {time.perf_counter() - tic:.1f} s")
+            failed += sum(sw.failed_runs(job_dirs[i]) for i in todo) if job_dirs else 0
+        note = f"; {failed} runs FAILED (the reason is in each one's FAILED file)" if failed else ""
+        _say(f"sweep {sweep_dir}: done in {time.perf_counter() - tic:.1f} s{note}")
         return returns
