@@ -62,9 +62,10 @@ def register_sweeper() -> None:
     `hydra_plugins` namespace in a way pkgutil does not walk); an installed wheel is found either way."""
     from hydra.core.plugins import Plugins
 
+    plugins = Plugins.instance()  # scan first: the scan re-executes the modules it finds, the sweeper's base too
     from hydra_plugins.exodus_sweeper.exodus_sweeper import ExodusSweeper
 
-    Plugins.instance().register(ExodusSweeper)
+    plugins.register(ExodusSweeper)
 
 
 def compose(overrides: list[str] | None = None) -> DictConfig:
