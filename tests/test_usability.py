@@ -1,5 +1,6 @@
 """Runs started together never share a folder; outputs respect the umask; every command has a help that teaches."""
 
+import functools
 import json
 import os
 import re
@@ -82,8 +83,9 @@ def _scripts() -> dict[str, str]:
     return tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["scripts"]
 
 
+@functools.cache
 def _help(name: str, target: str) -> str:
-    """The --help text of a console command: argparse ones in a subprocess-free call, Hydra ones in a subprocess."""
+    """The --help text of a console command run in a subprocess (once per test session)."""
     module, func = target.split(":")
     code = f"import sys; sys.argv = [{name!r}, '--help']; from {module} import {func}; {func}()"
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=ENV, timeout=120)
