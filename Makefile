@@ -8,7 +8,7 @@ SUM := $(shell cksum pyproject.toml | cut -d' ' -f1)
 RUN_STAMP := $(VENV)/.run-$(SUM)
 TEST_STAMP := $(VENV)/.test-$(SUM)
 PIP := $(BIN)/python -m pip install -q --disable-pip-version-check
-SRC := sim tests benchmarks experiments
+SRC := sim tests benchmarks experiments hydra_plugins
 
 .PHONY: run test lint format clean venv
 

@@ -41,7 +41,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("sweep", type=Path, help="a posterior sweep folder already read by exodus-compare")
     args = ap.parse_args()
-    pairs = pd.read_csv(args.sweep / "compare" / "pairs.csv")
+    pairs = pd.read_parquet(args.sweep / "compare" / "pairs.parquet")
     table = effects(pairs)
     write_atomic(args.sweep / "compare" / "posterior_effects.csv", csv_bytes(table))
     print("difference in departures from none (negative: averted), over posterior draws:")

@@ -12,15 +12,12 @@ import importlib
 from sim.config.params import ModelParams, RunConfig
 
 _LAZY = {"AttritionModel": "sim.model.lab", "Result": "sim.run.results", "simulate": "sim.run.simulate"}
-_MODULES = {"sweep": "sim.analysis.sweep"}
 
 
 def __getattr__(name: str):
     """The model and its runner are imported on first use (Mesa and numba take a second to import)."""
     if name in _LAZY:
         return getattr(importlib.import_module(_LAZY[name]), name)
-    if name in _MODULES:
-        return importlib.import_module(_MODULES[name])
     try:  # a subpackage, e.g. `import sim; sim.model`
         return importlib.import_module(f".{name}", __name__)
     except ModuleNotFoundError as exc:

@@ -135,11 +135,12 @@ def test_compare_table_equals_direct_computation_from_run_folders(sweep_dir, tmp
     d = expected["transparent_leadership"]
     assert f"{d['diff']:+.1f} [{d['diff_lo']:+.1f}, {d['diff_hi']:+.1f}]" in printed
     # tidy tables: one row per run, and the whole of each run's daily table
-    runs = pd.read_csv(root / "compare" / "runs.csv")
+    runs = pd.read_parquet(root / "compare" / "runs.parquet")
     assert len(runs) == len(POLICIES) * len(SEEDS)
-    daily = pd.read_csv(root / "compare" / "daily.csv")
-    one = pd.read_csv(root / runs.run.iloc[0] / "daily.csv")
+    daily = pd.read_parquet(root / "compare" / "daily.parquet")
+    one = pd.read_csv(root / runs.run.iloc[0] / "daily.csv", parse_dates=["date"])
     mine = daily[daily.run == runs.run.iloc[0]][one.columns].reset_index(drop=True)
+    mine["date"] = pd.to_datetime(mine["date"])  # Parquet keeps it a date; the CSV reader makes a datetime
     pd.testing.assert_frame_equal(mine, one)
     # a second compare does not mistake its own output folder for a run
     assert compare_main([str(root), "--no-plots"]) == 0
@@ -258,7 +259,7 @@ def test_destinations_table_equals_direct_count_and_is_plotted(sweep_dir, tmp_pa
         assert mine[mine.level == "kind"].share.sum() == pytest.approx(1.0)
         assert mine[mine.level == "kind"].runs.eq(len(SEEDS)).all()
 
-    from sim.plots import plot_destinations
+    from sim.analysis.plots import plot_destinations
 
     table = pd.read_csv(root / "compare" / "policies.csv")
     paths = plot_destinations(dest, table, "none", 0.9, tmp_path / "fig")

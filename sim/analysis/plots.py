@@ -464,7 +464,7 @@ def plot_destinations(dest: pd.DataFrame, table: pd.DataFrame, baseline: str, le
 def plot_all(
     sweep, table: pd.DataFrame, baseline: str, level: float, out: Path, destinations: pd.DataFrame | None = None
 ) -> list[Path]:
-    """Every figure of a compared sweep (with `destinations`, `sim.compare.destination_table`'s, where leavers
+    """Every figure of a compared sweep (with `destinations`, `sim.analysis.compare.destination_table`'s, where leavers
     went); returns the files written."""
     out = Path(out)
     args = (sweep.daily, sweep.runs, sweep.shocks)

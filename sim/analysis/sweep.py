@@ -283,3 +283,75 @@ def read_sweep(root: Path, progress: bool | None = None) -> Sweep:
     skipped_df = pd.DataFrame(skipped, columns=["run", "reason"]).sort_values("run", kind="stable")
     shock_list = sorted(shocks.values(), key=lambda s: (str(s.get("date")), str(s.get("name"))))
     return Sweep(root, runs, daily, tenure, skipped_df.reset_index(drop=True), shock_list, dest)
+
+
+# -- Python API: run a sweep and load its tables (README "Sweeps from Python") --
+
+STACKED = ("runs", "daily", "tenure")  # the tables of many runs stacked, written as Parquet
+
+
+def write_tables(sweep: Sweep, out: Path) -> list[Path]:
+    """Write the stacked tables (runs, daily, tenure) as Parquet and `skipped` as CSV into `out`, atomically."""
+    from sim.run.files import csv_bytes, parquet_bytes, write_atomic
+
+    out = Path(out)
+    written = []
+    for name in STACKED:
+        path = out / f"{name}.parquet"
+        write_atomic(path, parquet_bytes(getattr(sweep, name)))
+        written.append(path)
+    write_atomic(out / "skipped.csv", csv_bytes(sweep.skipped))
+    return [*written, out / "skipped.csv"]
+
+
+def load(root: Path | str, progress: bool | None = None) -> Sweep:
+    """A sweep folder's tables for your own analysis: `runs` (one row per complete run: policy, seed, arm,
+    scenario, overrides, config hash, window, and its figures: departures by cause and in total, by 28 Feb 2026,
+    co-founders remaining, announcements of 6-12 Feb 2026, cost), `daily` (every run's daily table stacked, with
+    `run`, `arm`, `policy`, `scenario`), `tenure` (censored durations) and `skipped` (folders left out, and why).
+    """
+    from sim.analysis.compare import per_run
+
+    sweep = read_sweep(Path(root), progress=progress)
+    if not sweep.runs.empty:
+        sweep.runs = per_run(sweep.runs, sweep.daily)
+    return sweep
+
+
+def run_sweep(
+    overrides: list[str], *, cwd: Path | str | None = None, progress: bool = False, quiet: bool = True
+) -> Path:
+    """Run `exodus -m OVERRIDES` (a grid: `policy=none,retention_bonus`, `seed=range(5)`; or `+experiment=NAME`)
+    in a separate process and return its sweep folder (`results/<study>` under `cwd`, default the current folder).
+
+    Runs already complete are skipped, as on the command line. Raises SweepError with exodus's message if the
+    sweep fails (e.g. a bad value, named with the field).
+    """
+    import os
+    import subprocess
+    import sys
+
+    cwd = Path(cwd or Path.cwd()).resolve()
+    args = [sys.executable, "-m", "sim", "-m", *overrides, f"hydra.sweeper.progress={str(progress).lower()}"]
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.run(args, cwd=cwd, env=env, capture_output=quiet, text=True)
+    if proc.returncode != 0:
+        detail = (proc.stderr or "").strip().splitlines()[-1:] if quiet else []
+        raise SweepError(f"exodus -m {' '.join(overrides)} failed (exit {proc.returncode}) {' '.join(detail)}")
+    return sweep_folder(overrides, cwd)
+
+
+def sweep_folder(overrides: list[str], cwd: Path | str = ".") -> Path:
+    """The folder `exodus -m OVERRIDES` writes into: `hydra.sweep.dir`, composed from the overrides that are
+    not swept (a sweep's folder cannot depend on a swept value)."""
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+
+    from sim.config.compose import compose
+
+    parsed = OverridesParser.create().parse_overrides(list(overrides))
+    fixed = [o.input_line for o in parsed if not o.is_sweep_override()]
+    given = [o.split("=", 1)[1] for o in fixed if o.startswith("hydra.sweep.dir=")]
+    if given:
+        return (Path(cwd) / given[-1]).resolve()
+    study = compose([o for o in fixed if not o.startswith("hydra.")]).study
+    return (Path(cwd) / "results" / str(study)).resolve()

@@ -1,7 +1,8 @@
 """`exodus-compare RESULTS_DIR`: a sweep folder in; the policy table (CSV and terminal), tidy tables and plots out.
 
-Writes into RESULTS_DIR/compare/ (or --out): policies.csv, runs.csv, daily.csv, pairs.csv, tenure.csv,
-skipped.csv and the figures as PNG and SVG. Unfinished, failed and duplicate runs are listed, never averaged.
+Writes into RESULTS_DIR/compare/ (or --out): policies.csv and skipped.csv, the stacked tables runs, pairs, daily
+and tenure as Parquet (also as CSV with --csv), and the figures as PNG and SVG. Unfinished, failed and duplicate
+runs are listed, never averaged.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import pandas as pd
 from sim.analysis.compare import LEVEL, CompareError, destination_table, pairs, per_run, policy_table
 from sim.analysis.sweep import SweepError, read_sweep
 from sim.data.observed import DataError
-from sim.run.files import csv_bytes, write_atomic
+from sim.run.files import csv_bytes, parquet_bytes, write_atomic
 
 SHOW_SKIPPED = 10
 
@@ -101,6 +102,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--out", metavar="DIR", help="where to write (default: RESULTS_DIR/compare)")
     ap.add_argument("--baseline", default="none", help="the policy others are compared with (default: none)")
     ap.add_argument("--no-plots", action="store_true", help="write the tables only")
+    ap.add_argument(
+        "--csv", action="store_true", help="also write the stacked tables (runs, pairs, daily, tenure) as CSV"
+    )
     return ap.parse_args(argv)
 
 
@@ -120,18 +124,20 @@ def run(args: argparse.Namespace) -> int:
     dest = destination_table(sweep.runs, sweep.destinations)
 
     written = []
+    for name, df in (("policies", table), ("destinations", dest), ("skipped", sweep.skipped)):
+        written.append(out / f"{name}.csv")
+        write_atomic(written[-1], csv_bytes(df))
     for name, df in (
-        ("policies", table),
         ("runs", metrics),
         ("pairs", paired),
         ("daily", sweep.daily.assign(date=sweep.daily.date.dt.date)),
         ("tenure", sweep.tenure),
-        ("destinations", dest),
-        ("skipped", sweep.skipped),
-    ):
-        path = out / f"{name}.csv"
-        write_atomic(path, csv_bytes(df))
-        written.append(path)
+    ):  # stacked over runs: Parquet (~10x smaller than CSV, typed); CSV on request
+        written.append(out / f"{name}.parquet")
+        write_atomic(written[-1], parquet_bytes(df))
+        if getattr(args, "csv", False):
+            written.append(out / f"{name}.csv")
+            write_atomic(written[-1], csv_bytes(df))
     if not args.no_plots:
         from sim.analysis.plots import plot_all  # matplotlib is slow to import; only when plotting
 

@@ -10,6 +10,7 @@ inside a sweep, a failed run is recorded in its folder (`FAILED`) and the sweep 
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 import traceback
@@ -21,6 +22,8 @@ from hydra.experimental.callback import Callback
 from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf
 
+from sim.calibration.posterior import resolve_path as posterior_csv
+from sim.cli import sweeper
 from sim.config.compose import CONF_DIR, check, register_configs
 from sim.config.params import ConfigError, RunConfig
 from sim.data.observed import DataError
@@ -28,6 +31,7 @@ from sim.run.files import is_complete, read_summary, write_atomic, write_run
 from sim.run.simulate import config_hash, replicate, replicate_seeds, simulate
 
 FAILED = "FAILED"
+log = logging.getLogger("exodus")
 INPUT_ERRORS = (ConfigError, DataError)
 
 
@@ -76,17 +80,28 @@ def run_one(cfg: DictConfig, out_dir: Path) -> list[Path]:
     return folders
 
 
+def say(line: str) -> None:
+    """A run's one-line report, printed; in a sweep that shows its progress line (on a terminal, or
+    hydra.sweeper.progress=true), logged at debug level on logger `exodus` instead (hydra.verbose=exodus)."""
+    if HydraConfig.initialized() and HydraConfig.get().mode == RunMode.MULTIRUN:
+        progress = HydraConfig.get().sweeper.get("progress")
+        if progress or (progress is None and sys.stderr.isatty()):
+            log.debug(line)
+            return
+    print(line)
+
+
 def run_into(run: RunConfig, out_dir: Path) -> Path:
     """Simulate and write one run into `out_dir` unless it is already complete with this config."""
     if is_complete(out_dir) and read_summary(out_dir).get("config_hash") == config_hash(run):
-        print(f"[exodus] skip (complete): {out_dir}")
+        say(f"[exodus] skip (complete): {out_dir}")
         return out_dir
     out_dir.mkdir(parents=True, exist_ok=True)  # visible as unfinished while it runs
     (out_dir / FAILED).unlink(missing_ok=True)
     result = simulate(run)
     write_run(result, out_dir)
     f = result.summary["figures"]
-    print(
+    say(
         f"[exodus] {run.policy.name} seed={run.seed}: departures={f['departures']} "
         f"announced={f['announced']} founders_remaining={f['founders_remaining']} -> {out_dir}"
     )
@@ -129,7 +144,18 @@ def _app(cfg: DictConfig) -> None:
     out_dir = Path(hc.runtime.output_dir)
     sweeping = hc.mode == RunMode.MULTIRUN
     try:
-        run_one(cfg, out_dir)
+        if sweeping:
+            sweeper.forget(out_dir)
+        folders = run_one(cfg, out_dir)
+        if sweeping:  # the sweeper will not launch this job again while its inputs are unchanged (sim/sweeper.py)
+            run = check(cfg)
+            key = sweeper.resume_key(list(hc.overrides.task), sweeper.config_dirs(hc))
+            sweeper.record_done(
+                out_dir,
+                key,
+                folders,
+                [run.design.file, posterior_csv(run.posterior_file) if run.posterior_file else ""],
+            )
     except ReplicatesFailed as exc:  # each failure is already recorded in its replicate's folder
         if not sweeping:
             fail(str(exc))

@@ -66,6 +66,9 @@ def objective(run, settings: FitSettings) -> float:
 
 
 def main() -> None:
+    if {"-h", "--help"} & set(sys.argv[1:]):  # this app's own help, with or without the optuna extra
+        print(__doc__.strip() + f"\n\nNeeds the optuna extra ({EXTRA}). Hydra's own options: exodus-fit --hydra-help")
+        return
     try:
         import hydra_plugins.hydra_optuna_sweeper  # noqa: F401
     except ImportError:

@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 from omegaconf import DictConfig
 
 from sim.config.defaults import CONF_DIR
@@ -13,10 +15,27 @@ from sim.run.simulate import as_run_config
 
 
 def register_configs() -> None:
-    """Register the structured schema that validates every composed config."""
+    """Register the structured schema that validates every composed config, the `exodus_uid` resolver and
+    exodus's sweeper."""
     from hydra.core.config_store import ConfigStore
+    from omegaconf import OmegaConf
 
     ConfigStore.instance().store(name="run_schema", node=schema())
+    # a short random part of a single run's folder name, so runs started in the same second never share one;
+    # cached, so the folder name is drawn once per config however often Hydra reads it
+    OmegaConf.register_new_resolver("exodus_uid", lambda: secrets.token_hex(3), use_cache=True, replace=True)
+    register_sweeper()
+
+
+def register_sweeper() -> None:
+    """Make exodus's sweeper known to Hydra even where its plugin scan misses it (an editable install maps the
+    `hydra_plugins` namespace in a way pkgutil does not walk); an installed wheel is found either way."""
+    from hydra.core.plugins import Plugins
+
+    plugins = Plugins.instance()  # scan first: the scan re-executes the modules it finds, the sweeper's base too
+    from hydra_plugins.exodus_sweeper.exodus_sweeper import ExodusSweeper
+
+    plugins.register(ExodusSweeper)
 
 
 def compose(overrides: list[str] | None = None) -> DictConfig:

@@ -7,10 +7,10 @@
 from __future__ import annotations
 
 import functools
-import os
-from pathlib import Path
 
-CONF_DIR = Path(os.environ.get("EXODUS_CONF", Path(__file__).resolve().parents[2] / "conf"))
+from sim.config.confdir import conf_dir
+
+CONF_DIR = conf_dir()  # the repository's conf/, the wheel's sim/conf/ or EXODUS_CONF (sim/config/confdir.py)
 GLOBAL_PACKAGE = "# @package _global_"
 
 
