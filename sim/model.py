@@ -18,6 +18,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import os
+from collections.abc import Sequence
 from functools import partial
 
 import mesa
@@ -27,6 +28,7 @@ from . import equations as eq
 from . import kernel
 from . import shocks as shock_rules
 from .agents import Employee, Firm, Spinout
+from .datacollection import DailyCollector, compose_params
 from .params import ROLES, UNITS, ModelParams, parse_date, validate
 from .policies import LEVERS, CounterOffers
 from .workforce import CLOCK_KEYS, HIRE_KEYS, NEVER, K, Workforce
@@ -132,8 +134,31 @@ class AttritionModel(mesa.Model):
     def available_engines() -> tuple[str, ...]:
         return ("numpy", "numba") if kernel.available() else ("numpy",)
 
-    def __init__(self, params: ModelParams, seed: int = 0, engine: str | None = None):
+    def __init__(
+        self,
+        params: ModelParams | None = None,
+        seed: int | None = 0,
+        engine: str | None = None,
+        *,
+        overrides: Sequence[str] = (),
+        agent_every: int = 0,
+        **settings,
+    ):
+        """`params` (a ModelParams), or `overrides` and `settings` to compose one from `conf/` (for
+        `mesa.batch_run`; see `sim.datacollection.compose_params`). `seed` None draws one from the OS (Mesa's
+        meaning; batch_run passes its `rng` values here) and records it. `agent_every` > 0 records the agent-type
+        reporters of `datacollector` every that many days and on the last day."""
+        if params is None:
+            params = compose_params(overrides, settings)
+        elif overrides or settings:
+            raise ValueError("pass either params or overrides/settings, not both")
+        if seed is None:
+            seed = int(np.random.SeedSequence().entropy % 2**63)
+        if not isinstance(agent_every, int) or agent_every < 0:
+            raise ValueError(f"agent_every={agent_every!r} is not allowed: a whole number of days >= 0 (0: never)")
         super().__init__(rng=seed)
+        self.agent_every = agent_every
+        self._collector: DailyCollector | None = None
         engine = engine or os.environ.get("EXODUS_ENGINE", "auto")
         if engine not in ENGINES:
             raise ValueError(f"engine={engine!r} is not allowed: one of {', '.join(ENGINES)}")
@@ -462,6 +487,19 @@ class AttritionModel(mesa.Model):
         else:
             self._announce(t)
             self._record(t, hires)
+        if t == self.days - 1:
+            self.running = False  # the window's last day: Mesa's run_model and batch_run stop here
+        if self.agent_every and (t % self.agent_every == 0 or not self.running):
+            self.datacollector.collect(self, agents=True)
+
+    @property
+    def datacollector(self) -> DailyCollector:
+        """Mesa's DataCollector: the daily table's columns as model variables, one record per completed day (copied
+        from the table when read, so runs that never read it pay nothing), agent-type reporters if `agent_every`."""
+        if self._collector is None:
+            self._collector = DailyCollector(DAILY_COLUMNS)
+        self._collector.collect(self)
+        return self._collector
 
     def _advance_clocks_numpy(self, n, t):
         """Today's drift and hazards: every clock advances; return who passed their quit key, who passed their offer
