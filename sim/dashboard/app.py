@@ -1,7 +1,8 @@
 """The Solara app: Mesa's SolaraViz controls (sidebar) over `DashboardModel`, and the dashboard's views.
 
-`solara run sim.dashboard.app` serves `Page`. Change a control, press Reset to build the run
-with it, then Step (the render interval, 7 days by default) or play. The key-figures table
+`solara run sim.dashboard.app` serves `Page`. The run starts on the shipped posterior's medians;
+the Parameters menu switches to the conf/ defaults and back. Change a control, press Reset to build
+the run with it, then Step (the render interval, 7 days by default) or play. The key-figures table
 carries `data-key` attributes so that tests can read the numbers the plots show.
 """
 
