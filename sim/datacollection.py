@@ -63,7 +63,7 @@ class DailyCollector(mesa.DataCollector):
         return out
 
     def collect(self, model, agents: bool = False) -> None:
-        done = model.steps  # days completed
+        done = min(model.steps, model.days)  # days completed (a model may be asked to step past its window)
         for day in range(self._synced, done):
             row = self.row(model, day)
             for c in self.columns:

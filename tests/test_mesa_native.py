@@ -100,6 +100,19 @@ def test_run_model_stops_at_the_window_end(params):
     assert model.steps == model.days and not model.running
 
 
+def test_the_collector_holds_each_day_once_even_past_the_window():
+    """The dashboard's model accepts steps past its last day (Mesa counts them); the collector stops at the window."""
+    from sim.dashboard.state import DashboardModel
+
+    model = DashboardModel(headcount=200, base="conf")
+    while model.running:
+        model.step()
+    model.step()
+    table = model.datacollector.get_model_vars_dataframe()
+    assert model.steps == model.days + 1 and len(table) == model.days
+    assert list(table.headcount) == list(model.series().headcount)
+
+
 def test_seed_none_draws_a_seed_and_records_it(params):
     model = AttritionModel(params, seed=None).run()
     again = AttritionModel(params, seed=model.seed).run()
