@@ -1,9 +1,10 @@
 """The dashboard: its model against the plain model, and the app end to end in headless Chromium.
 
-The browser test starts the server as `exodus-dashboard` does, on a free 127.0.0.1 port, loads
-the page, steps the model, changes the policy and its start, resets and steps again, and checks
-the numbers shown against the model run directly (sim.compose + build_model), that the plots
-change, and that the page fetched nothing from outside this machine.
+The browser test starts the server as `exodus-dashboard` does, on a free localhost port, loads
+the page (which starts on the posterior's medians), steps the model, changes the policy and its
+start, resets and steps again, switches to the conf/ defaults, and checks the numbers shown against
+the model run directly (sim.compose + build_model), that the plots change, that the page fetched
+nothing from outside this machine and that the server printed no warning.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import sim
@@ -64,6 +66,7 @@ def test_controls_build_the_same_run_as_the_cli_overrides():
         seed=3,
         hazard_contagion=6.0,
         bonus_quit_cut=0.3,
+        base="conf",
     )
     for _ in range(60):
         model.step()
@@ -87,12 +90,66 @@ def test_controls_build_the_same_run_as_the_cli_overrides():
 def test_default_controls_sit_on_their_slider_grids_and_give_the_default_run():
     """A slider snaps its value to min + k*step: a default off the grid would silently change the run."""
     controls = state.controls()
-    for name, c in controls.items():
+    for name, c in {**controls, **{f"conf:{k}": v for k, v in state.controls("conf").items()}}.items():
         if c["type"].startswith("Slider"):
             k = (c["value"] - c["min"]) / c["step"]
             assert abs(k - round(k)) < 1e-6 and c["min"] <= c["value"] <= c["max"], name
     model = state.DashboardModel(**{name: c["value"] for name, c in controls.items()})
+    assert model.overrides == ["+posterior=xai", "policy=none", "seed=0"]
+    conf = state.controls("conf")
+    model = state.dashboard_class("conf")(**{name: c["value"] for name, c in conf.items()})
     assert model.overrides == ["policy=none", "seed=0"]
+    # Mesa's Reset rebuilds type(model)(**controls changed): the class keeps the parameter set
+    assert state.dashboard_class("conf")(seed=4).overrides == ["policy=none", "seed=4"]
+    assert state.dashboard_class("posterior") is state.DashboardModel
+
+
+def test_the_dashboard_starts_on_the_posterior_medians_and_switches_to_conf():
+    """The default run is `exodus +posterior=xai`; base="conf" is the plain `exodus` run; the hazard sliders start at
+    the values each set gives, and a slider moved under the posterior overrides the free parameter it stands for."""
+    posterior, conf = state.DashboardModel(headcount=300), state.DashboardModel(headcount=300, base="conf")
+    for model, overrides in ((posterior, ["+posterior=xai"]), (conf, [])):
+        _, expected = direct_run([*overrides, "policy=none", "seed=0", "company.headcount=300"], 40)
+        for _ in range(40):
+            model.step()
+        np.testing.assert_array_equal(model.series().to_numpy(), expected.to_numpy())
+        assert state.key_figures(model)["parameters"] == model.base
+    medians = sim.compose(["+posterior=xai"]).free
+    assert (
+        state.controls()["hazard_contagion"]["value"]
+        == medians.contagion
+        != state.controls("conf")["hazard_contagion"]["value"]
+    )
+    moved = state.DashboardModel(hazard_contagion=6.0, hazard_burnout=medians.burnout)
+    assert moved.overrides[-2:] == ["~free.contagion", "hazard.contagion=6"]  # burnout unchanged: not listed
+    assert moved.p.hazard.contagion == 6.0 and moved.p.hazard.burnout == medians.burnout
+    with pytest.raises(ValueError, match="base="):
+        state.DashboardModel(base="prior")
+
+
+def test_observed_lines_stop_where_the_record_ends():
+    """Announcements are drawn over the observed week only, from the simulated count of the day before, once the run
+    got there; co-founders up to the record's last day."""
+    from sim.dashboard.plots import timeline_figure
+
+    model = state.DashboardModel(headcount=300, base="conf")
+    record_end = pd.Timestamp("2026-02-12")
+    for days, drawn in ((100, False), (250, True)):
+        while model.days_run < days:
+            model.step()
+        daily = model.series()
+        fig = timeline_figure(model, daily)
+        ann, found = fig.axes[1], fig.axes[3]
+        obs = [line for line in ann.get_lines() if line.get_label().startswith("observed")]
+        assert bool(obs) == drawn
+        if drawn:
+            x, y = pd.to_datetime(obs[0].get_xdata()), obs[0].get_ydata()
+            before = int(daily.announced.cumsum()[daily.date == pd.Timestamp("2026-02-05").date()].iloc[0])
+            assert x.min() == pd.Timestamp("2026-02-05") and x.max() == record_end
+            assert y[0] == before and y[-1] == before + 11
+        (founders,) = [line for line in found.get_lines() if line.get_label().startswith("observed")]
+        assert pd.to_datetime(founders.get_xdata()).max() == record_end
+        assert founders.get_ydata()[-1] == 6  # 6 of the 12 founders had left by 11 Feb 2026 (DESIGN section 1)
 
 
 def test_shocks_off_removes_the_dated_events():
@@ -104,7 +161,7 @@ def test_shocks_off_removes_the_dated_events():
 
 def test_the_window_ends_cleanly_and_books_the_costs_of_a_full_run():
     """Stepping past the last day stops the model; the figures then equal those of `simulate`."""
-    overrides = ["policy=bundle_pay", "seed=1", "company.headcount=250"]
+    overrides = ["+posterior=xai", "policy=bundle_pay", "seed=1", "company.headcount=250"]
     model = state.DashboardModel(policy="bundle_pay", seed=1, headcount=250)
     while model.running:
         model.step()
@@ -223,7 +280,7 @@ def server(tmp_path):
     log = tmp_path / "server.log"
     with open(log, "wb") as out:
         proc = subprocess.Popen(
-            cli.server_command("127.0.0.1", port),
+            cli.server_command(cli.DEFAULT_HOST, port),
             env=cli.server_env({**os.environ, **NO_INTERNET}),
             cwd=tmp_path,
             stdout=out,
@@ -231,7 +288,7 @@ def server(tmp_path):
             stdin=subprocess.DEVNULL,
             start_new_session=True,
         )
-    url = f"http://127.0.0.1:{port}/"
+    url = f"http://{cli.DEFAULT_HOST}:{port}/"
     try:
         deadline = time.monotonic() + 90
         while True:
@@ -290,7 +347,8 @@ def test_dashboard_in_headless_chromium(server, tmp_path):
 
     url, log = server
     window_start = str(sim.compose([]).window.start)
-    paced_overrides = ["policy=sustainable_pace", "seed=0", f"lever.sustainable_pace.start={window_start}"]
+    posterior = "+posterior=xai"
+    paced_overrides = [posterior, "policy=sustainable_pace", "seed=0", f"lever.sustainable_pace.start={window_start}"]
     outside, errors = [], []
 
     with sync_api.sync_playwright() as pw:
@@ -305,7 +363,8 @@ def test_dashboard_in_headless_chromium(server, tmp_path):
             page.set_default_timeout(60_000)
 
             def on_request(request) -> None:
-                if not request.url.startswith(("blob:", "data:")) and urlparse(request.url).hostname != "127.0.0.1":
+                local = urlparse(request.url).hostname in ("127.0.0.1", "localhost")
+                if not request.url.startswith(("blob:", "data:")) and not local:
                     outside.append(request.url)
 
             page.on("request", on_request)
@@ -351,14 +410,20 @@ def test_dashboard_in_headless_chromium(server, tmp_path):
                 page.get_by_label(label, exact=True).click(force=True)
                 page.locator(".menuable__content__active .v-list-item", has_text=option).click()
 
+            def overrides_shown() -> list[str]:
+                shown = page.locator("#exodus-overrides").text_content().replace("\\", " ").split()
+                assert shown[0] == "exodus"
+                return shown[1:]
+
             page.goto(url)
             wait_for("days", "0")
-            assert figures()["policy"] == "none"
+            assert figures()["policy"] == "none" and figures()["parameters"] == "posterior"
+            assert overrides_shown() == [posterior, "policy=none", "seed=0"]  # the calibrated start
             before = settled_plots()
 
             assert step() == 7  # one press: the render interval, 7 days
             base = figures()
-            model, daily = direct_run(["policy=none", "seed=0"], 7)
+            model, daily = direct_run([posterior, "policy=none", "seed=0"], 7)
             assert {k: base[k] for k in _expected(model, daily)} == _expected(model, daily)
             stepped = settled_plots()
             assert stepped[0] != before[0] and stepped[1] != before[1], "the plots did not change after a step"
@@ -368,8 +433,7 @@ def test_dashboard_in_headless_chromium(server, tmp_path):
             page.get_by_role("button", name="Reset").click()
             wait_for("policy", "sustainable_pace")
             wait_for("days", "0")
-            shown = page.locator("#exodus-overrides").text_content().replace("\\", " ").split()
-            assert shown[0] == "exodus" and sorted(shown[1:]) == sorted(paced_overrides)
+            assert sorted(overrides_shown()) == sorted(paced_overrides)
             assert step() == 7
             paced = figures()
             model, daily = direct_run(paced_overrides, 7)
@@ -390,6 +454,20 @@ def test_dashboard_in_headless_chromium(server, tmp_path):
             settled_plots()
             page.locator(".exodus-timeline").scroll_into_view_if_needed()
             shot = page.screenshot(full_page=True)
+
+            # the switch back to conf/: a new run at that set's defaults, controls included, which Reset keeps
+            choose("Parameters", state.BASES["conf"][0])
+            wait_for("parameters", "conf")
+            wait_for("days", "0")
+            assert overrides_shown() == ["policy=none", "seed=0"] and figures()["policy"] == "none"
+            page.get_by_role("button", name="Reset").click()
+            wait_for("days", "0")
+            assert figures()["parameters"] == "conf" and overrides_shown() == ["policy=none", "seed=0"]
+            assert step() == 7
+            model, daily = direct_run(["policy=none", "seed=0"], 7)
+            conf = figures()
+            assert {k: conf[k] for k in _expected(model, daily)} == _expected(model, daily)
+            assert conf["mean_autonomy"] != base["mean_autonomy"]  # another parameter set, another run
         finally:
             context.close()
 
@@ -398,6 +476,7 @@ def test_dashboard_in_headless_chromium(server, tmp_path):
     server_log = log.read_text()
     assert "Could not load URL" not in server_log, "the server tried to fetch assets from a CDN"
     assert "Traceback" not in server_log, server_log[-3000:]
+    assert "Warning" not in server_log, server_log[-3000:]  # Solara's cookie warning among others
     out = ROOT / "results" / "dashboard.png"
     out.parent.mkdir(exist_ok=True)
     out.write_bytes(shot)
@@ -405,3 +484,18 @@ def test_dashboard_in_headless_chromium(server, tmp_path):
     if os.environ.get("EXODUS_UPDATE_REFERENCE") or not reference.exists():
         reference.parent.mkdir(exist_ok=True)
         shutil.copyfile(out, reference)
+
+
+def test_server_env_filters_solaras_cookie_warning_only():
+    """Served on a name other than localhost over http, Solara warns at every page load; the server's environment
+    filters that warning (by its message) and no other."""
+    from sim.cli import dashboard as cli
+
+    code = (
+        "import warnings; warnings.warn('Cookies with samesite=none require https, but ...'); "
+        "warnings.warn('another warning')"
+    )
+    env = cli.server_env({"PATH": os.environ.get("PATH", ""), "PYTHONWARNINGS": "default"})
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert "samesite" not in out.stderr and "another warning" in out.stderr
+    assert cli.DEFAULT_HOST == "localhost"  # where Solara sets its cookie without a warning

@@ -149,3 +149,138 @@ def test_shocks_close_in_time_share_a_letter_and_outside_ones_are_left_out():
     ]
     groups = shock_groups(shocks, dt.date(2025, 9, 1), dt.date(2026, 8, 31))
     assert [(letter, [s["name"] for s in g]) for letter, g in groups] == [("A", ["b"]), ("B", ["c", "d"]), ("C", ["e"])]
+
+
+def _integer_ticks(ax, axis="y") -> bool:
+    """Whether every tick inside the axis' view is a whole number."""
+    lo, hi = sorted(ax.get_ylim() if axis == "y" else ax.get_xlim())
+    ticks = ax.get_yticks() if axis == "y" else ax.get_xticks()
+    inside = [t for t in ticks if lo - 1e-9 <= t <= hi + 1e-9]
+    return bool(inside) and all(float(t).is_integer() for t in inside)
+
+
+def test_count_axes_have_whole_number_ticks(sweep):
+    from sim.analysis.plots import announced_by_policy_figure
+
+    table = policy_table(per_run(sweep.runs, sweep.daily))
+    fig = announced_by_policy_figure(sweep.daily, sweep.runs, sweep.shocks, table, "none")
+    panels = [ax for ax in fig.axes if ax.get_visible()]
+    insets = [child for ax in panels for child in ax.child_axes]
+    assert len(insets) == len(POLICIES)  # every panel zooms on the observed week
+    for ax in panels + insets:
+        assert _integer_ticks(ax), ax.get_yticks()
+
+
+def test_observed_week_inset_shows_the_eleven_announcements(sweep):
+    from sim.analysis.plots import announced_by_policy_figure
+
+    table = policy_table(per_run(sweep.runs, sweep.daily))
+    fig = announced_by_policy_figure(sweep.daily, sweep.runs, sweep.shocks, table, "none")
+    inset = fig.axes[0].child_axes[0]
+    lo, hi = inset.get_xlim()
+    dep = load_departures()
+    first, last = (pd.Timestamp(d).to_datetime64() for d in (dep.announced.min(), dep.announced.max()))
+    import matplotlib.dates as mdates
+
+    assert lo < mdates.date2num(first) and mdates.date2num(last) < hi and hi - lo <= 21  # the week fills the inset
+    red = [line for line in inset.get_lines() if line.get_color() == "tab:red" and len(line.get_ydata()) > 1]
+    assert red and red[0].get_ydata()[-1] == len(dep) and red[0].get_ydata()[0] == 0
+
+
+def _money_value(label: str) -> float:
+    text = label.split()[0].lstrip("$")
+    scale = {"B": 1e9, "M": 1e6, "k": 1e3}.get(text[-1], 1.0)
+    return float(text.rstrip("BMk")) * scale
+
+
+def test_averted_bars_are_as_long_as_their_labels_say():
+    from sim.analysis.plots import averted_figure
+
+    table = pd.DataFrame(
+        {
+            "policy": ["none", "cheap", "dear", "useless"],
+            "averted": [0.0, 20.0, 4.0, -3.0],
+            "averted_lo": [np.nan, 10.0, -1.0, -8.0],
+            "averted_hi": [np.nan, 30.0, 9.0, 2.0],
+            "cost_total": [0.0, 2e6, 145e6, 30e6],
+            "cost_lo": [0.0, 1.5e6, 140e6, 28e6],
+            "cost_hi": [0.0, 2.5e6, 150e6, 32e6],
+            "cost_per_averted": [np.nan, 1e5, 36.25e6, np.nan],
+        }
+    )
+    fig = averted_figure(table, "none", 0.9)
+    _, cost_ax, per_ax = fig.axes
+    for ax, unit in ((cost_ax, 1e6), (per_ax, 1e6)):
+        widths = [p.get_width() for p in ax.patches]
+        labels = [t.get_text() for t in ax.texts]
+        assert len(widths) == len(labels) == 3
+        for width, label in zip(widths, labels, strict=True):
+            if label.startswith("n/a"):
+                assert width == 0
+            else:
+                assert _money_value(label) == pytest.approx(width * unit, rel=5e-3), (label, width)
+        # the axis fits its bars: the longest bar (or interval) and room for its label, not twice that
+        longest = max(widths) if ax is per_ax else max(max(widths), table.cost_hi.max() / 1e6)
+        assert longest < ax.get_xlim()[1] <= 1.35 * longest
+    rows = dict(zip(table.policy[::-1][:-1], [t.get_text() for t in per_ax.texts], strict=True))
+    assert rows["cheap"] == "$100k" and rows["dear"].endswith("*") and rows["useless"].startswith("n/a")
+    assert _integer_ticks(fig.axes[0], "x")
+
+
+def test_kaplan_meier_panels_run_from_0_to_1_and_are_labelled(sweep):
+    from sim.analysis.plots import tenure_figure
+
+    table = policy_table(per_run(sweep.runs, sweep.daily))
+    fig = tenure_figure(sweep.tenure, sweep.runs, sweep.shocks, table, "none")
+    for ax in fig.axes:
+        lo, hi = ax.get_ylim()
+        assert lo == 0 and 1 <= hi <= 1.05
+        assert ax.get_ylabel()
+
+
+def test_fit_figure_has_whole_number_ticks_and_a_legend_clear_of_the_headcount_low(compose):
+    """A posterior predictive table shaped like the real one: a layoff halves the staff on 12 Sep 2025."""
+    import matplotlib.pyplot as plt
+
+    from sim.calibration.fitreport import fit_fig
+    from sim.calibration.predictive import Predictive
+    from sim.run.simulate import as_run_config
+
+    days = pd.date_range("2025-09-01", "2026-02-12").date
+    rng = np.random.default_rng(0)
+    frames = []
+    for draw in range(8):
+        k = np.arange(len(days))
+        headcount = np.where(k < 11, 1100, 1060 - 450 * np.exp(-(k - 11) / 40.0)).round() + rng.integers(-5, 5)
+        frames.append(
+            pd.DataFrame(
+                {
+                    "draw": draw,
+                    "date": days,
+                    "announced": rng.poisson(0.3, len(days)),
+                    "founders_remaining": 9 - (k > 120 + 10 * draw) - (k > 160),
+                    "headcount": headcount.astype(int),
+                    "departures": rng.poisson(2, len(days)),
+                }
+            )
+        )
+    pred = Predictive(pd.concat(frames, ignore_index=True), pd.DataFrame({"draw": range(8)}))
+    fig = fit_fig(pred, as_run_config(compose()))
+    try:
+        fig.canvas.draw()
+        for ax in fig.axes:
+            assert _integer_ticks(ax), (ax.get_title(), ax.get_yticks())
+        ax = fig.axes[3]  # headcount
+        box = ax.get_legend().get_window_extent()
+        median = next(line for line in ax.get_lines() if line.get_label() == "simulated median")
+        xy = ax.transData.transform(np.column_stack([mdates_num(median.get_xdata()), median.get_ydata()]))
+        under = (xy[:, 0] >= box.x0) & (xy[:, 0] <= box.x1) & (xy[:, 1] >= box.y0) & (xy[:, 1] <= box.y1)
+        assert not under.any()  # the low after the layoff is not under the legend
+    finally:
+        plt.close(fig)
+
+
+def mdates_num(x):
+    import matplotlib.dates as mdates
+
+    return mdates.date2num(list(x))

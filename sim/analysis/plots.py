@@ -144,6 +144,11 @@ def _grid(n: int, panel=(3.6, 2.7), extra_h: float = 1.3):
     return fig, axes[:n]
 
 
+def _integer_ticks(ax, axis: str = "y") -> None:
+    """Ticks at whole numbers only, for axes that count people or announcements."""
+    (ax.yaxis if axis == "y" else ax.xaxis).set_major_locator(MaxNLocator(integer=True))
+
+
 def _ylabels(axes, label: str) -> None:
     """Label the y axis of the first panel of each row."""
     for ax in axes:
@@ -204,6 +209,7 @@ def plot_announced(daily, runs, shocks, baseline: str, out: Path) -> list[Path]:
     _mark_shocks(ax, groups)
     _date_axis(ax)
     ax.set_ylabel(f"announced departures since {_fmt_date(start)}")
+    _integer_ticks(ax)
     ax.set_title(f"Whole window: cumulative from {_fmt_date(start)}", fontsize=10, loc="left", pad=22)
     ax.legend(loc="upper left", fontsize=8)
     ax.grid(alpha=0.3)
@@ -224,6 +230,7 @@ def plot_announced(daily, runs, shocks, baseline: str, out: Path) -> list[Path]:
         _mark_shocks(ax, groups)
         _date_axis(ax)
         ax.set_ylabel(f"announced since {_fmt_date(first)}")
+        _integer_ticks(ax)
         ax.set_title(f"Observed week: both counted from {_fmt_date(first)}", fontsize=10, loc="left", pad=22)
         ax.legend(loc="upper left", fontsize=8)
         ax.grid(alpha=0.3)
@@ -240,38 +247,83 @@ def plot_announced(daily, runs, shocks, baseline: str, out: Path) -> list[Path]:
     return save(fig, out, "announced")
 
 
-def plot_announced_by_policy(daily, runs, shocks, table, baseline: str, out: Path) -> list[Path]:
-    """One panel per policy: cumulative announced departures, with the baseline's median for reference."""
+def _week_inset(ax, d: pd.DataFrame, first: dt.date, last: dt.date, end: dt.date, bounds) -> None:
+    """An inset zoomed on the observed week: simulated and observed announcements both counted from `first`."""
+    hi = min(end, last + dt.timedelta(days=6))
+    ins = ax.inset_axes(bounds)
+    env = envelope(d, "announced", cumulative=True, since=first)
+    env.loc[pd.Timestamp(first - dt.timedelta(days=1))] = 0.0
+    env = env.sort_index()
+    _draw_envelope(ins, env[env.index <= pd.Timestamp(hi)])
+    obs = _observed_cumulative(first, last)
+    ins.step(obs.index, obs.values, where="post", color=OBS_COLOR, lw=1.8)
+    ins.plot(obs.index[-1], obs.values[-1], "o", color=OBS_COLOR, ms=3)
+    ins.set_xlim(pd.Timestamp(first - dt.timedelta(days=2)), pd.Timestamp(hi))
+    ins.set_ylim(bottom=0)
+    ins.set_xticks([pd.Timestamp(first), pd.Timestamp(last)], [f"{first.day} {first:%b}", f"{last.day} {last:%b}"])
+    _integer_ticks(ins)
+    ins.tick_params(labelsize=6, length=2, pad=1)
+    ins.set_title(f"zoom: counted from {first.day} {first:%b}", fontsize=6, pad=2)
+    ins.grid(alpha=0.3)
+    ax.axvspan(pd.Timestamp(first), pd.Timestamp(last), color=OBS_COLOR, alpha=0.15, lw=0)
+
+
+INSET = (0.08, 0.5, 0.36, 0.42)  # the observed-week inset, in axes fraction: top left, where the window is quiet
+
+
+def announced_by_policy_figure(daily, runs, shocks, table, baseline: str) -> Figure:
+    """One panel per policy: cumulative announced departures, the baseline's median for reference, and an inset
+    zoomed on the observed week (too short to see at the scale of the whole window)."""
     start, end = _window(runs)
     first, last, n_obs = _observed_week()
     groups = shock_groups(shocks, start, end)
     arms = _arms(table)
-    fig, axes = _grid(len(arms))
+    fig, axes = _grid(len(arms), extra_h=1.7)
     base = envelope(daily[daily.arm == baseline], "announced", cumulative=True)
+    week_inside = start < first and last <= end
     for ax, arm in zip(axes, arms, strict=True):
         d = daily[daily.arm == arm]
         env = envelope(d, "announced", cumulative=True)
         _draw_envelope(ax, env)
         if arm != baseline:
             ax.plot(base.index, base.q50, color=BASE_COLOR, lw=1, ls="--", label=f"{baseline}: median")
-        if start < first and last <= end:
+        if week_inside:
             obs = _observed_cumulative(first, last, _anchor(env, first))
             ax.step(obs.index, obs.values, where="post", color=OBS_COLOR, lw=1.8, label="observed week")
         ax.set_xlim(pd.Timestamp(start), pd.Timestamp(end))
+        ax.set_ylim(bottom=0)
+        _integer_ticks(ax)
         _mark_shocks(ax, groups)
         _date_axis(ax)
         ax.set_title(f"{arm} ({d.run.nunique()} runs)", fontsize=9, pad=28)
         ax.grid(alpha=0.3)
-    axes[min(1, len(axes) - 1)].legend(loc="upper left", fontsize=7)
+        if week_inside:
+            _week_inset(ax, d, first, last, end, INSET)
+    handles, labels = axes[min(1, len(axes) - 1)].get_legend_handles_labels()
+    fig.legend(  # the title as the legend's: constrained layout stacks a suptitle and an outside legend badly
+        handles,
+        labels,
+        loc="outside upper center",
+        ncols=len(labels),
+        fontsize=8,
+        frameon=False,
+        title="Cumulative announced departures by policy (median and 50 %/90 % bands over runs)",
+        title_fontsize=11,
+    )
     _ylabels(axes, f"announced since {_fmt_date(start)}")
-    fig.suptitle("Cumulative announced departures by policy (median and 50 %/90 % bands over runs)")
     _footer(
         fig,
         f"Dashed grey: median of policy {baseline}. Red: the {n_obs} observed announcements of "
-        f"{_fmt_date(first)} to {_fmt_date(last)}, drawn from each panel's simulated median on the day before "
-        "(no observed record outside that week).\n" + shock_key(groups),
+        f"{_fmt_date(first)} to {_fmt_date(last)} (shaded), drawn from each panel's simulated median on the day "
+        "before (no observed record outside that week); the inset zooms on that week, simulated and observed both "
+        f"counted from {_fmt_date(first)}.\n" + shock_key(groups),
     )
-    return save(fig, out, "announced_by_policy")
+    return fig
+
+
+def plot_announced_by_policy(daily, runs, shocks, table, baseline: str, out: Path) -> list[Path]:
+    """One panel per policy: cumulative announced departures, with the baseline's median for reference."""
+    return save(announced_by_policy_figure(daily, runs, shocks, table, baseline), out, "announced_by_policy")
 
 
 def plot_founders(daily, runs, shocks, table, baseline: str, out: Path) -> list[Path]:
@@ -321,43 +373,71 @@ def _money(x: float) -> str:
     return f"${x:.0f}"
 
 
-def plot_averted(table: pd.DataFrame, baseline: str, level: float, out: Path) -> list[Path]:
-    """Per policy: departures averted with its paired interval, and mean cost with its interval."""
+def _labelled_bars(ax, y, values, labels, err=None, color="tab:orange", alpha=0.6) -> None:
+    """Horizontal bars of `values`, each labelled just past its end (or its interval's) with its own label;
+    the axis runs from 0 to the longest bar or interval plus room for the labels."""
+    values = np.asarray(values, dtype=float)
+    shown = np.nan_to_num(values)
+    ax.barh(y, shown, color=color, alpha=alpha)
+    ends = shown.copy()
+    if err is not None:
+        ax.errorbar(shown, y, xerr=np.nan_to_num(err), fmt="none", ecolor="0.2", capsize=3)
+        ends = ends + np.nan_to_num(err[1])
+    for yi, x, label in zip(y, ends, labels, strict=True):
+        ax.annotate(label, xy=(x, yi), xytext=(5, 0), textcoords="offset points", fontsize=8, va="center")
+    right = float(np.max(ends)) if len(ends) and np.max(ends) > 0 else 1.0
+    ax.set_xlim(0, right * 1.3)  # 30 % for the labels: the longest is about "$123M *"
+    ax.grid(axis="x", alpha=0.3)
+
+
+def averted_figure(table: pd.DataFrame, baseline: str, level: float) -> Figure:
+    """Per policy: departures averted with its paired interval; mean total cost with its interval, labelled with
+    that cost; and the cost per averted departure, labelled with its value (the bar's length in every panel is
+    the number its label gives)."""
     t = table[table.policy != baseline].iloc[::-1]
     y = np.arange(len(t))
-    fig = Figure(figsize=(12, 1.0 + 0.45 * max(len(t), 3) + 1.0), layout="constrained")
-    ax1, ax2 = fig.subplots(1, 2, sharey=True)
+    fig = Figure(figsize=(15, 1.0 + 0.45 * max(len(t), 3) + 1.0), layout="constrained")
+    ax1, ax2, ax3 = fig.subplots(1, 3, sharey=True, width_ratios=[1.2, 1, 1])
     pct = round(level * 100)
     err = np.vstack([t.averted - t.averted_lo, t.averted_hi - t.averted])
     ax1.errorbar(t.averted, y, xerr=err, fmt="o", color=BAND_COLOR, ecolor=BAND_COLOR, capsize=3)
     ax1.axvline(0, color="0.3", lw=0.8)
     ax1.set_yticks(y, t.policy)
-    ax1.set_xlabel(f"departures averted by window end vs {baseline} (mean, {pct} % interval)")
+    _integer_ticks(ax1, "x")
+    ax1.set_xlabel(f"departures averted by window end vs {baseline}\n(mean, {pct} % interval)")
     ax1.set_title("Departures averted (paired by seed)", fontsize=10, loc="left")
     ax1.grid(axis="x", alpha=0.3)
 
-    cost = t.cost_total / 1e6
+    cost = t.cost_total.to_numpy(float) / 1e6
     cerr = np.vstack([(t.cost_total - t.cost_lo) / 1e6, (t.cost_hi - t.cost_total) / 1e6])
-    ax2.barh(y, cost, color="tab:orange", alpha=0.6)
-    ax2.errorbar(cost, y, xerr=np.nan_to_num(cerr), fmt="none", ecolor="0.2", capsize=3)
-    right = np.fmax(cost, t.cost_hi / 1e6)
-    for yi, c, cpa, lo in zip(y, right, t.cost_per_averted, t.averted_lo, strict=True):
-        note = f"{_money(cpa)} per averted" if np.isfinite(cpa) else "none averted on average"
-        if np.isfinite(cpa) and not lo > 0:
-            note += " (interval spans 0)"
-        ax2.annotate(note, xy=(c, yi), xytext=(6, 0), textcoords="offset points", fontsize=8, va="center")
-    ax2.set_xlabel(f"total policy cost per run, $ millions (mean, {pct} % interval)")
-    ax2.set_title("Cost, and cost per averted departure", fontsize=10, loc="left")
-    ax2.set_xlim(0, max(1.0, float(np.nanmax(right)) if len(t) else 1.0) * 2.1)
-    ax2.grid(axis="x", alpha=0.3)
+    _labelled_bars(ax2, y, cost, [_money(c * 1e6) for c in cost], err=cerr)
+    ax2.set_xlabel(f"total policy cost per run, $ millions\n(mean, {pct} % interval)")
+    ax2.set_title("Cost", fontsize=10, loc="left")
+
+    cpa = t.cost_per_averted.to_numpy(float) / 1e6
+    labels = []
+    for c, lo in zip(cpa, t.averted_lo, strict=True):
+        if not np.isfinite(c):
+            labels.append("n/a: none averted on average")
+        else:
+            labels.append(_money(c * 1e6) + (" *" if not lo > 0 else ""))
+    _labelled_bars(ax3, y, np.where(np.isfinite(cpa), cpa, 0.0), labels, color="tab:purple", alpha=0.45)
+    ax3.set_xlabel("cost per averted departure, $ millions\n(mean cost / mean averted)")
+    ax3.set_title("Cost per averted departure", fontsize=10, loc="left")
     fig.suptitle(f"Retention policies against {baseline}: departures averted and cost")
     _footer(
         fig,
         f"Averted = minus the mean paired difference in all departures by the window's end (policy minus {baseline}, "
         f"same seed and scenario); {pct} % t-interval over pairs. Cost per averted = mean cost / mean averted over "
-        "the same pairs (not shown when nothing is averted).",
+        "the same pairs, n/a when nothing is averted on average; * when the interval of averted departures includes "
+        "0 (the ratio is then unreliable).",
     )
-    return save(fig, out, "averted")
+    return fig
+
+
+def plot_averted(table: pd.DataFrame, baseline: str, level: float, out: Path) -> list[Path]:
+    """Per policy: departures averted with its paired interval, mean cost, and cost per averted departure."""
+    return save(averted_figure(table, baseline, level), out, "averted")
 
 
 def km_curves(tenure: pd.DataFrame, cohort: str) -> dict[str, KaplanMeierFitter]:
@@ -372,6 +452,11 @@ def km_curves(tenure: pd.DataFrame, cohort: str) -> dict[str, KaplanMeierFitter]
 
 def plot_tenure(tenure: pd.DataFrame, runs, shocks, table, baseline: str, out: Path) -> list[Path]:
     """Kaplan-Meier: share of the starting staff still at the lab, and of the window's hires by days since hire."""
+    return save(tenure_figure(tenure, runs, shocks, table, baseline), out, "tenure_km")
+
+
+def tenure_figure(tenure: pd.DataFrame, runs, shocks, table, baseline: str) -> Figure:
+    """The Kaplan-Meier figure: both panels on the whole 0-100 % range."""
     start, end = _window(runs)
     arms = _arms(table)
     colors = {a: c for a, c in zip([a for a in arms if a != baseline], _palette(len(arms) - 1), strict=True)}
@@ -392,15 +477,17 @@ def plot_tenure(tenure: pd.DataFrame, runs, shocks, table, baseline: str, out: P
                 ci = kmf.confidence_interval_survival_function_
                 ax.fill_between(x, ci.iloc[:, 0], ci.iloc[:, 1], step="post", color="black", alpha=0.12, lw=0)
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.0%}"))
+        ax.set_ylim(0, 1.02)  # the whole range: a share of people, not zoomed onto the curves
         ax.grid(alpha=0.3)
     n0 = tenure[(tenure.cohort == "start") & (tenure.arm == baseline)]
     ax1.set_xlim(pd.Timestamp(start), pd.Timestamp(end))
     groups = shock_groups(shocks, start, end)
     _mark_shocks(ax1, groups)
     _date_axis(ax1)
-    ax1.set_ylabel("share still at the lab")
+    ax1.set_ylabel("share of starting staff still at the lab")
     ax1.set_title(f"Staff present on {_fmt_date(start)} (time since window start)", fontsize=10, loc="left", pad=22)
     ax2.set_xlabel("days since hire")
+    ax2.set_ylabel("share of hires still at the lab")
     ax2.set_title("Hired during the window (time since hire)", fontsize=10, loc="left", pad=22)
     ax2.legend(loc="lower left", fontsize=8, ncols=2)
     per_run = n0["count"].sum() / max(1, n0.run.nunique())
@@ -412,7 +499,7 @@ def plot_tenure(tenure: pd.DataFrame, runs, shocks, table, baseline: str, out: P
         "run-to-run variation. Starting staff's hire dates are not in the run folders, so their curve is retention "
         "from the window start, not tenure since hire.\n" + shock_key(groups),
     )
-    return save(fig, out, "tenure_km")
+    return fig
 
 
 def _palette(n: int) -> list:

@@ -11,6 +11,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from sim.calibration import freeparams, targets
 from sim.calibration.posterior import Posterior  # noqa: E402
@@ -61,6 +62,14 @@ def _band(ax, b: pd.DataFrame, color: str, label: str, step: bool = False) -> No
 
 def fit_figure(pred: Predictive, run: RunConfig, path: Path) -> Path:
     """Observed vs simulated: daily and cumulative announcements over 1-12 Feb, founders remaining, headcount."""
+    _save(fit_fig(pred, run), path)
+    return path
+
+
+def fit_fig(pred: Predictive, run: RunConfig):
+    """The figure of `fit_figure` (a pyplot figure: close it when done). Every axis counts people or posts, so
+    ticks are whole numbers; legends sit where the curves are not (the headcount's low after the layoff is in
+    the lower left)."""
     fig, axes = plt.subplots(2, 2, figsize=(12, 8))
     obs = targets.observed_daily()
     days = list(obs.index)
@@ -82,6 +91,7 @@ def fit_figure(pred: Predictive, run: RunConfig, path: Path) -> Path:
     ax.plot(days, obs.cumsum().values, "k-o", ms=4, label="observed")
     _shock_lines(ax, events, targets.START, targets.END)
     ax.set_title("Cumulative announcements from 1 Feb 2026")
+    ax.set_ylabel("announcements since 1 Feb")
     ax.legend(fontsize=7, loc="center left")
 
     ax = axes[1, 0]
@@ -90,6 +100,7 @@ def fit_figure(pred: Predictive, run: RunConfig, path: Path) -> Path:
     ax.step(span, [observed.founders_remaining(x, founders) for x in span], "k", where="post", label="observed")
     _shock_lines(ax, events, span[0], span[-1])
     ax.set_title("Founders at the lab (owner-founder included)")
+    ax.set_ylabel("co-founders")
     ax.legend(fontsize=7, loc="lower left")
 
     ax = axes[1, 1]
@@ -98,15 +109,16 @@ def fit_figure(pred: Predictive, run: RunConfig, path: Path) -> Path:
     ax.plot([targets.HEADCOUNT_DAY], [floor], "k^", ms=8, label=f"observed: over {floor:,}")
     _shock_lines(ax, events, span[0], span[-1])
     ax.set_title("Headcount")
-    ax.legend(fontsize=7, loc="lower left")
+    ax.set_ylabel("people")
+    ax.legend(fontsize=7, loc="lower right")
     for a in axes.flat:
         a.tick_params(axis="x", labelsize=7, rotation=30)
+        a.yaxis.set_major_locator(MaxNLocator(integer=True))
     fig.suptitle(f"Posterior predictive check ({pred.stats.shape[0]} posterior draws, one run each)")
     note = "Events (dotted): " + "; ".join(f"{i}: {d} {names}" for i, (d, names) in enumerate(events, start=1))
     fig.text(0.01, 0.0, note, fontsize=7, color="0.3", wrap=True)
     fig.tight_layout(rect=(0, 0.03, 1, 1))
-    _save(fig, path)
-    return path
+    return fig
 
 
 def posterior_figure(post: Posterior, path: Path) -> Path:

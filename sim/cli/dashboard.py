@@ -16,6 +16,12 @@ APP = "sim.dashboard.app"
 OFFLINE_ENV = {
     "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "false",  # no usage reports to mixpanel
 }
+# Solara sets its session cookie SameSite=None (for pages embedded in iframes) on https or on the host name
+# `localhost`, and otherwise falls back to SameSite=Lax with a 13-line UserWarning per page load. Served on
+# `localhost` (the default here, as in `solara run`) it has nothing to say; on another name over plain http the
+# fallback is right for a dashboard opened in its own tab, so the warning is filtered, by its message only.
+COOKIE_WARNING = "ignore:Cookies with samesite=none require https:UserWarning"
+DEFAULT_HOST = "localhost"
 
 
 def server_command(host: str, port: int, production: bool = True) -> list[str]:
@@ -26,13 +32,15 @@ def server_command(host: str, port: int, production: bool = True) -> list[str]:
 
 
 def server_env(base: dict[str, str] | None = None) -> dict[str, str]:
-    """The environment for the server: the caller's plus the offline settings."""
-    return {**(os.environ if base is None else base), **OFFLINE_ENV}
+    """The environment for the server: the caller's plus the offline settings and the cookie-warning filter."""
+    env = {**(os.environ if base is None else base), **OFFLINE_ENV}
+    env["PYTHONWARNINGS"] = ",".join(w for w in (env.get("PYTHONWARNINGS", ""), COOKIE_WARNING) if w)
+    return env
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="exodus-dashboard", description=__doc__.splitlines()[0])
-    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    parser.add_argument("--host", default=DEFAULT_HOST, help=f"address to listen on (default {DEFAULT_HOST})")
     parser.add_argument("--port", type=int, default=8765, help="port (default 8765; 0 picks a free one)")
     parser.add_argument("--dev", action="store_true", help="development mode: reload on code changes")
     args = parser.parse_args(argv)

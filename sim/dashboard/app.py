@@ -1,7 +1,8 @@
 """The Solara app: Mesa's SolaraViz controls (sidebar) over `DashboardModel`, and the dashboard's views.
 
-`solara run sim.dashboard.app` serves `Page`. Change a control, press Reset to build the run
-with it, then Step (the render interval, 7 days by default) or play. The key-figures table
+`solara run sim.dashboard.app` serves `Page`. The run starts on the shipped posterior's medians;
+the Parameters menu switches to the conf/ defaults and back. Change a control, press Reset to build
+the run with it, then Step (the render interval, 7 days by default) or play. The key-figures table
 carries `data-key` attributes so that tests can read the numbers the plots show.
 """
 
@@ -15,11 +16,12 @@ from mesa.visualization import SolaraViz
 from mesa.visualization.utils import update_counter
 
 from sim.dashboard.plots import team_figure, timeline_figure
-from sim.dashboard.state import DashboardModel, controls, key_figures
+from sim.dashboard.state import BASES, DEFAULT_BASE, DashboardModel, controls, dashboard_class, key_figures
 
 DAYS_PER_STEP = 7  # the Step button advances a week; Mesa's render-interval slider changes it
 
 ROWS = (
+    ("parameters", "Parameters"),
     ("date", "Date (last simulated day)"),
     ("days", "Days simulated"),
     ("policy", "Policy"),
@@ -88,17 +90,36 @@ def Teams(model: DashboardModel):
 
 
 @solara.component
+def ParameterSwitch(base: solara.Reactive[str], model: solara.Reactive[DashboardModel]):
+    """Which parameter set the run starts from: the calibrated posterior's medians (default) or conf/."""
+    labels = {label: name for name, (label, _) in BASES.items()}
+
+    def switch(label: str) -> None:
+        name = labels[label]
+        if name != base.value:
+            # the default run of that set, as the controls will show; Reset rebuilds this class, so it stays there
+            model.set(dashboard_class(name)())
+            base.set(name)
+
+    solara.Select(label="Parameters", value=BASES[base.value][0], values=list(labels), on_value=switch)
+
+
+@solara.component
 def Page():
+    base = solara.use_reactive(DEFAULT_BASE)
     initial = solara.use_memo(DashboardModel, dependencies=[])
     model = solara.use_reactive(initial)
+    # Keyed by the parameter set: switching gives SolaraViz a fresh record of changed controls (Mesa fills it
+    # once, from the controls' values, when its controls first mount; they live in the sidebar and persist).
     SolaraViz(
         model,
         components=[],
-        model_params=controls(),
+        model_params=controls(base.value),
         name="exodus: talent attrition at a frontier AI lab",
         render_interval=DAYS_PER_STEP,
-    )
+    ).key(f"viz-{base.value}")
     with solara.Column():
+        ParameterSwitch(base, model)
         Timeline(model.value)
         with solara.Row(style={"align-items": "flex-start", "flex-wrap": "wrap"}):
             KeyFigures(model.value)

@@ -59,6 +59,12 @@ def _mark_shocks(ax, shocks, groups, label=False) -> None:
                     bbox={"boxstyle": "circle,pad=0.2", "fc": "white", "ec": "grey", "lw": 0.6})  # fmt: skip
 
 
+def observed_week(departures: pd.DataFrame, model) -> tuple[dt.date | None, dt.date | None]:
+    """First and last day of the observed announcements inside the window (None, None if none are)."""
+    inside = departures.announced[(departures.announced >= model.start) & (departures.announced <= model.end)]
+    return (inside.min(), inside.max()) if len(inside) else (None, None)
+
+
 def timeline_figure(model, daily: pd.DataFrame) -> Figure:
     """Six panels: headcount, announced departures vs observed, departures by cause, founders, wellbeing, policy."""
     obs = observed_data()
@@ -81,10 +87,26 @@ def timeline_figure(model, daily: pd.DataFrame) -> Figure:
             pd.to_datetime(part.date), part.headcount, color=OBS, marker=marker[bound], zorder=3, label=label
         )
     ax_head.set_title("Headcount")
+    ax_head.yaxis.set_major_locator(MaxNLocator(integer=True))
+    ax_ann.yaxis.set_major_locator(MaxNLocator(integer=True))
+    ax_cost.yaxis.set_major_locator(MaxNLocator(integer=True))
 
-    ann_obs = observed.announced_by_day(model.start, model.end, obs["departures"]).cumsum()
-    ax_ann.step(window, ann_obs.to_numpy(), where="post", color=OBS, label="observed (TechCrunch timeline)")
-    ax_ann.plot(dates, daily.announced.cumsum(), color=SIM, label="simulated")
+    first, last = observed_week(obs["departures"], model)
+    ann_sim = daily.announced.cumsum()
+    if first is not None and len(daily) >= (first - model.start).days:
+        # the record covers its week only: drawn there, from the simulated count of the day before (0 at the start)
+        before = (first - model.start).days - 1
+        anchor = int(ann_sim.iloc[before]) if before >= 0 else 0
+        per_day = observed.announced_by_day(first, last, obs["departures"])
+        ax_ann.step(
+            pd.to_datetime([first - dt.timedelta(days=1), *per_day.index]),
+            anchor + np.concatenate([[0], per_day.cumsum().to_numpy()]),
+            where="post",
+            color=OBS,
+            label=f"observed {first:%-d}-{last:%-d %b %Y} (TechCrunch)",
+        )
+        ax_ann.plot(pd.Timestamp(last), anchor + per_day.sum(), "o", color=OBS, ms=3)
+    ax_ann.plot(dates, ann_sim, color=SIM, label="simulated")
     ax_ann.set_title("Announced departures (cumulative)")
 
     for c in CAUSES:
@@ -93,8 +115,11 @@ def timeline_figure(model, daily: pd.DataFrame) -> Figure:
     ax_cause.set_ylim(0, max(10, 1.5 * daily[[f"departures_{c}" for c in CAUSES]].sum().max()))
     ax_cause.set_title("Departures by cause (cumulative, symlog)")
 
-    founders_obs = [observed.founders_remaining(d, obs["founders"]) for d in window.date]
-    ax_found.step(window, founders_obs, where="post", color=OBS, label="observed")
+    record = window[window.date <= (last or model.start - dt.timedelta(days=1))]  # the record ends on its last post
+    founders_obs = [observed.founders_remaining(d, obs["founders"]) for d in record.date]
+    if len(record):
+        ax_found.step(record, founders_obs, where="post", color=OBS, label=f"observed (to {record[-1]:%-d %b %Y})")
+        ax_found.plot(record[-1], founders_obs[-1], "o", color=OBS, ms=3)
     ax_found.plot(dates, daily.founders_remaining, color=SIM, label="simulated")
     ax_found.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax_found.set_title("Co-founders remaining")
@@ -115,7 +140,7 @@ def timeline_figure(model, daily: pd.DataFrame) -> Figure:
     for ax in axes.flat:
         ax.set_xlim(window[0], window[-1])
         _mark_shocks(ax, shocks, groups, label=ax is ax_ann)
-        ax.legend(fontsize=7, loc="upper left")
+        ax.legend(fontsize=7, loc={ax_found: "lower left", ax_head: "lower right"}.get(ax, "upper left"))
         ax.tick_params(labelsize=7)
         ax.grid(alpha=0.3)
     if groups:

@@ -2,7 +2,9 @@
 
 `DashboardModel` is an `AttritionModel` built from keyword arguments (as Mesa's SolaraViz
 re-creates models on Reset): each argument becomes a Hydra override of the default config,
-so a dashboard run is the CLI run `exodus <overrides>` stepped day by day.
+so a dashboard run is the CLI run `exodus <overrides>` stepped day by day. It starts on the
+shipped posterior's medians (`+posterior=xai`, what every other result uses); `base="conf"`
+starts on the `conf/` defaults instead.
 """
 
 from __future__ import annotations
@@ -40,15 +42,31 @@ LEVER_SETTINGS = {
 }
 
 
+# the parameter sets a run can start from: name -> (label, the overrides that select it)
+BASES = {
+    "posterior": ("Calibrated: posterior medians (+posterior=xai)", ("+posterior=xai",)),
+    "conf": ("conf/ defaults (uncalibrated)", ()),
+}
+DEFAULT_BASE = "posterior"
+
+
 def compose(overrides: list[str]):
     with _COMPOSE_LOCK:
         return sim.compose(overrides)
 
 
+def check_base(base: str) -> str:
+    if base not in BASES:
+        raise ValueError(f"base={base!r} is not allowed: one of {', '.join(BASES)}")
+    return base
+
+
 @cache
-def defaults() -> dict:
-    """The default config's values behind each control (so the controls never restate conf/)."""
-    cfg = compose([])
+def defaults(base: str = DEFAULT_BASE) -> dict:
+    """The values behind each control in the parameter set `base` (so the controls never restate conf/): the
+    hazard weights as the run uses them, i.e. after the posterior's free parameters are applied."""
+    cfg = compose(list(BASES[check_base(base)][1]))
+    run = as_run_config(cfg)
     starts = sorted({str(cfg.lever[name].start) for name, *_ in LEVER_SETTINGS.values() if cfg.lever[name].start})
     return {
         "policies": policies(),
@@ -57,7 +75,8 @@ def defaults() -> dict:
         "policy_start": starts[0] if starts else str(cfg.window.start),
         "headcount": int(cfg.company.headcount),
         "seed": int(cfg.seed),
-        **{f"hazard_{w}": float(cfg.hazard[w]) for w in HAZARD_WEIGHTS},
+        "free": tuple(cfg.get("free") or {}),  # free parameters the base sets (they override hazard.<name>)
+        **{f"hazard_{w}": float(getattr(run.hazard, w)) for w in HAZARD_WEIGHTS},
         **{key: float(cfg.lever[lever][field]) for key, (lever, field, *_) in LEVER_SETTINGS.items()},
     }
 
@@ -75,9 +94,10 @@ def start_dates(window: tuple[str, str], extra: str) -> list[str]:
     return sorted({start.isoformat(), extra, *(d.isoformat() for d in months)})
 
 
-def controls() -> dict:
-    """SolaraViz `model_params`: the policy, its start and main settings, size, seed, mechanism weights."""
-    d = defaults()
+def controls(base: str = DEFAULT_BASE) -> dict:
+    """SolaraViz `model_params`: the policy, its start and main settings, size, seed, mechanism weights, each
+    starting at its value in the parameter set `base` (the model class of `dashboard_class(base)` starts there)."""
+    d = defaults(base)
     out = {
         "policy": {"type": "Select", "value": "none", "values": d["policies"], "label": "Policy"},
         "policy_start": {
@@ -122,11 +142,19 @@ def slider_step(value: float, coarse: float) -> float:
 
 
 def overrides_for(
-    policy: str, policy_start: str | None, headcount: int | None, seed: int, shocks: bool, settings: dict
+    policy: str,
+    policy_start: str | None,
+    headcount: int | None,
+    seed: int,
+    shocks: bool,
+    settings: dict,
+    base: str = DEFAULT_BASE,
 ) -> list[str]:
-    """Hydra overrides for a dashboard run: the policy and seed, then only the values that differ from the config."""
-    d = defaults()
-    out = [f"policy={policy}", f"seed={int(seed)}"]
+    """Hydra overrides for a dashboard run: the parameter set, the policy and seed, then only the values that differ
+    from the parameter set. A hazard weight the posterior sets as a free parameter is freed first (`~free.NAME`),
+    as the free parameter would otherwise override the slider."""
+    d = defaults(base)
+    out = [*BASES[base][1], f"policy={policy}", f"seed={int(seed)}"]
     if headcount is not None and int(headcount) != d["headcount"]:
         out.append(f"company.headcount={int(headcount)}")
     if not shocks:
@@ -138,7 +166,10 @@ def overrides_for(
         if value is None or np.isclose(float(value), d[key], rtol=0, atol=1e-9):
             continue
         if key.startswith("hazard_"):
-            out.append(f"hazard.{key.removeprefix('hazard_')}={float(value):g}")
+            name = key.removeprefix("hazard_")
+            if name in d["free"]:
+                out.append(f"~free.{name}")
+            out.append(f"hazard.{name}={float(value):g}")
         elif LEVER_SETTINGS[key][0] in used:
             lever, field, *_ = LEVER_SETTINGS[key]
             out.append(f"lever.{lever}.{field}={float(value):g}")
@@ -156,7 +187,12 @@ def policy_levers(policy: str) -> tuple[str, ...]:
 
 
 class DashboardModel(AttritionModel):
-    """The attrition model built from the dashboard's controls; stops at the window's last day."""
+    """The attrition model built from the dashboard's controls; stops at the window's last day.
+
+    `base` is the parameter set the controls' values are applied to; by default the class's `default_base`, so
+    that SolaraViz's Reset, which rebuilds `type(model)(**changed controls)`, stays in the set the user chose."""
+
+    default_base = DEFAULT_BASE
 
     def __init__(
         self,
@@ -178,9 +214,11 @@ class DashboardModel(AttritionModel):
         shock_reduction: float | None = None,
         match_prob: float | None = None,
         mission_floor: float | None = None,
+        base: str | None = None,
     ):
         settings = {k: v for k, v in locals().items() if k.startswith("hazard_") or k in LEVER_SETTINGS}
-        self.overrides = overrides_for(policy, policy_start, headcount, seed, shocks, settings)
+        self.base = check_base(base or self.default_base)
+        self.overrides = overrides_for(policy, policy_start, headcount, seed, shocks, settings, self.base)
         run = as_run_config(compose(self.overrides))
         super().__init__(model_params(run), seed=run.seed)
         self.policy_name = run.policy.name
@@ -208,6 +246,14 @@ class DashboardModel(AttritionModel):
 
 
 @cache
+def dashboard_class(base: str) -> type[DashboardModel]:
+    """The dashboard's model class whose runs start from the parameter set `base` (one class per set)."""
+    if check_base(base) == DashboardModel.default_base:
+        return DashboardModel
+    return type(f"DashboardModel_{base}", (DashboardModel,), {"default_base": base, "__module__": __name__})
+
+
+@cache
 def observed_data() -> dict:
     """Observed departures, founders and headcounts (read once per process; read-only)."""
     return {
@@ -228,6 +274,7 @@ def key_figures(model: DashboardModel) -> dict:
     return {
         "date": last.isoformat() if n else f"{model.start.isoformat()} (not started)",
         "days": n,
+        "parameters": model.base,
         "policy": model.policy_name,
         "headcount": int(row.headcount) if n else int(model.workforce.active.sum()),
         "departures": int(daily.departures.sum()),

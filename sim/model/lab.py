@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+from collections.abc import Sequence
 from functools import partial
 
 import mesa
@@ -28,6 +29,7 @@ from sim.model import equations as eq
 from sim.model import kernel
 from sim.model import shocks as shock_rules
 from sim.model.agents import Employee, Firm, Spinout
+from sim.model.datacollection import DailyCollector, compose_params
 from sim.model.destinations import DestinationTable, counter_keep_probability
 from sim.model.levers import LEVERS, CounterOffers
 from sim.model.workforce import CLOCK_KEYS, HIRE_KEYS, K, Workforce
@@ -119,8 +121,30 @@ class AttritionModel(mesa.Model):
     passes of `sim.model.kernel`, the discrete events (offers, departures, spin-outs, hires, shocks, levers) here.
     """
 
-    def __init__(self, params: ModelParams | ResolvedParams, seed: int = 0):
+    def __init__(
+        self,
+        params: ModelParams | ResolvedParams | None = None,
+        seed: int | None = 0,
+        *,
+        overrides: Sequence[str] = (),
+        agent_every: int = 0,
+        **settings,
+    ):
+        """`params` (ModelParams, resolved here once, or ResolvedParams), or `overrides` and `settings` to compose
+        them from `conf/` (for `mesa.batch_run`; see `sim.model.datacollection.compose_params`). `seed` None draws
+        one from the OS (Mesa's meaning; batch_run passes its `rng` values here) and records it. `agent_every` > 0
+        records the agent-type reporters of `datacollector` every that many days and on the last day."""
+        if params is None:
+            params = compose_params(overrides, settings)
+        elif overrides or settings:
+            raise ValueError("pass either params or overrides/settings, not both")
+        if seed is None:
+            seed = int(np.random.SeedSequence().entropy % 2**63)
+        if not isinstance(agent_every, int) or agent_every < 0:
+            raise ValueError(f"agent_every={agent_every!r} is not allowed: a whole number of days >= 0 (0: never)")
         super().__init__(rng=seed)
+        self.agent_every = agent_every
+        self._collector: DailyCollector | None = None
         self.resolved = resolved = resolve(params)  # the only check (ResolvedParams were checked when made)
         self.p = p = resolved.params
         self.seed = seed
@@ -466,6 +490,19 @@ class AttritionModel(mesa.Model):
             self._new_waiting = []
         self._record_means()
         self._waiting = self._close_day(t, hires)
+        if t == self.days - 1:
+            self.running = False  # the window's last day: Mesa's run_model and batch_run stop here
+        if self.agent_every and (t % self.agent_every == 0 or not self.running):
+            self.datacollector.collect(self, agents=True)
+
+    @property
+    def datacollector(self) -> DailyCollector:
+        """Mesa's DataCollector: the daily table's columns as model variables, one record per completed day (copied
+        from the table when read, so runs that never read it pay nothing), agent-type reporters if `agent_every`."""
+        if self._collector is None:
+            self._collector = DailyCollector(DAILY_COLUMNS)
+        self._collector.collect(self)
+        return self._collector
 
     def founder_terms(self, t: int) -> tuple[float, float]:
         """Today's clique term of co-founders' linear predictor (founder_contagion x the share of fellow co-founders
