@@ -19,6 +19,7 @@ the nodes) are options.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import functools
 import random
 import tempfile
@@ -87,8 +88,9 @@ class Simulator:
     """pyabc's model: free-parameter values in, summary statistics out; the run's seed comes from numpy's global
     generator, which pyabc's samplers (and the seeded sampler below) set per worker or task."""
 
-    def __init__(self, base: RunConfig, names: tuple[str, ...], headcount_floor: int):
+    def __init__(self, base: RunConfig, names: tuple[str, ...], headcount_floor: int, spec: targets.Spec | None = None):
         self.base, self.names, self.floor = base, tuple(names), int(headcount_floor)
+        self.spec = targets.shipped_spec().with_floor(self.floor) if spec is None else spec
 
     def run(self, theta, seed: int):
         """One simulation at `theta` (a mapping of free-parameter values) with `seed`: the Result."""
@@ -99,7 +101,7 @@ class Simulator:
         """pyabc's call: `z` holds each parameter on the unbounded scale (see `from_z`)."""
         seed = int(np.random.randint(0, 2**31 - 1))  # noqa: NPY002 - pyabc seeds the global generator per task
         res = self.run(from_z({n: z[n] for n in self.names}), seed)
-        return targets.simulated_stats(res.daily, res.departures, self.floor)
+        return self.spec.simulated(res.daily, res.departures)
 
 
 def from_z(z: dict[str, float]) -> dict[str, float]:
@@ -216,7 +218,7 @@ def synthetic_stats(run: RunConfig, values: dict[str, float], seed: int, headcou
     """Summary statistics of one run at known free-parameter values: 'observed' data for a recovery check."""
     sim = Simulator(calibration_base(run, window_end), tuple(values), headcount_floor)
     res = sim.run(values, seed)
-    return targets.simulated_stats(res.daily, res.departures, sim.floor)
+    return sim.spec.simulated(res.daily, res.departures)
 
 
 def run_abc(
@@ -225,16 +227,25 @@ def run_abc(
     observed: dict[str, float] | None = None,
     db_dir: Path | None = None,
     headcount_floor: int | None = None,
+    record=None,
 ) -> Calibration:
     """ABC-SMC of `settings.params` for the scenario `run`, fitted to `observed` (default: the shipped record;
-    `headcount_floor` defaults to its reported headcount bound). numpy's and Python's global generators are
+    `headcount_floor` defaults to its reported headcount bound). With `record` (sim.record.Record), the targets
+    are that record's statistics and runs stop on its last day. numpy's and Python's global generators are
     seeded for pyabc and restored afterwards."""
     s = settings.check()
     names = tuple(s.params)
-    obs = targets.observed_stats() if observed is None else dict(observed)
-    floor = targets.observed_headcount_floor() if headcount_floor is None else int(headcount_floor)
-    base = calibration_base(run, s.window_end)
-    sim = Simulator(base, names, floor)
+    if record is not None:
+        s = dataclasses.replace(s, window_end=record.end.isoformat())
+        base = calibration_base(run, s.window_end)
+        spec = targets.spec(record, dt.date.fromisoformat(base.window.start))
+        floor = -1
+    else:
+        base = calibration_base(run, s.window_end)
+        floor = targets.observed_headcount_floor() if headcount_floor is None else int(headcount_floor)
+        spec = targets.shipped_spec().with_floor(floor)
+    obs = spec.observed if observed is None else dict(observed)
+    sim = Simulator(base, names, floor, spec)
     distance = pyabc.AdaptivePNormDistance(p=1, scale_function=mean_absolute_deviation)
     sampler = make_sampler(s)
     np_state, py_state = np.random.get_state(), random.getstate()  # noqa: NPY002
@@ -282,7 +293,8 @@ def run_abc(
         "settings": {k: v for k, v in dataclasses.asdict(s).items() if k != "progress"},
         "observed": obs,
         "headcount_floor": floor,
-        "statistics": list(targets.STATS),
+        "statistics": list(obs),
+        "record": record.where if record is not None else "the shipped record (sim/data)",
         "generations": gens.to_dict(orient="records"),
         "simulations": int(gens["samples"].sum()),
         "seconds": round(seconds, 1),
