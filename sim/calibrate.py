@@ -208,9 +208,11 @@ def make_sampler(s: Settings):
 
 
 def calibration_base(run: RunConfig, window_end: str) -> RunConfig:
-    """The run config ABC simulates: `run` stopped at `window_end`, without posterior or free settings."""
+    """The run config ABC simulates: `run` stopped at `window_end`, without posterior or free settings; shocks dated
+    after `window_end` cannot act before it and are left out (a backtest's runs stop at its cutoff)."""
     base = dataclasses.replace(run, posterior_file="", posterior_draw=-1, free={})
     base.window = dataclasses.replace(run.window, end=window_end)
+    base.shocks = [s for s in run.shocks if s.date <= window_end]
     return base
 
 

@@ -167,18 +167,15 @@ def _unique(name: str, taken: dict, suffix: str) -> str:
 
 def spec(record=None, first_day: dt.date | None = None) -> Spec:
     """The statistics of `record` (default: the shipped one); figures dated before `first_day` (default: the
-    default window's start) are history, not targets. DataError if the announcements start before `first_day`."""
+    default window's start) are history, not targets (listed in `skipped`)."""
     from . import record as rec_mod
 
     r = rec_mod.load(None) if record is None else record
     first_day = first_day or HISTORY_BEFORE
     end = r.end
-    start = (r.first or end).replace(day=1)
-    if start < first_day:
-        raise observed.DataError(
-            r.where, None, f"the record's announcements start {r.first}, before the simulated window "
-                           f"({first_day}): start the window earlier (window.start=...)"
-        )  # fmt: skip
+    start = max((r.first or end).replace(day=1), first_day)
+    if start > end:
+        raise observed.DataError(r.where, None, f"the record ends {end}, before the simulated window ({first_day})")
     days = pd.date_range(start, end, freq="D").date
     bins = tuple((chunk[0], chunk[-1]) for chunk in np.array_split(np.array(days, dtype=object), 3) if len(chunk))
     daily = observed.announced_by_day(start, end, r.departures) if len(r.departures) else pd.Series(0, index=days)
@@ -189,6 +186,8 @@ def spec(record=None, first_day: dt.date | None = None) -> Spec:
         founders_day = end
         obs["founders"] = float(observed.founders_remaining(end, r.founders))
     skipped, heads, counts = [], [], []
+    if r.first is not None and r.first < start:
+        skipped.append(f"announcements before {start}: before the simulated window ({first_day})")
     for row in r.headcount.itertuples():
         if row.date < first_day:
             skipped.append(f"headcount {row.headcount} on {row.date}: before the simulated window ({first_day})")
