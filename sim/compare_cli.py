@@ -101,7 +101,24 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--out", metavar="DIR", help="where to write (default: RESULTS_DIR/compare)")
     ap.add_argument("--baseline", default="none", help="the policy others are compared with (default: none)")
     ap.add_argument("--no-plots", action="store_true", help="write the tables only")
+    ap.add_argument(
+        "--observed",
+        metavar="DIR",
+        default="",
+        help="a folder of observed-data CSVs to draw against the runs (default: the runs' observed.dir, else the "
+        "shipped record)",
+    )
     return ap.parse_args(argv)
+
+
+def _record(args, runs: pd.DataFrame):
+    """The observed record: --observed, else the one folder the runs were given (observed.dir), else the shipped."""
+    from .record import load
+
+    if args.observed:
+        return load(args.observed)
+    dirs = sorted(set(runs["observed_dir"].fillna(""))) if "observed_dir" in runs else [""]
+    return load(dirs[0] if len(dirs) == 1 else None)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -114,6 +131,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"exodus-compare: ... and {len(sweep.skipped) - SHOW_SKIPPED} more (see skipped.csv)", file=sys.stderr)
     if sweep.runs.empty:
         _fail(f"{root}: no complete runs to compare ({len(sweep.skipped)} run folder(s) skipped)")
+    record = _record(args, sweep.runs)
     metrics = per_run(sweep.runs, sweep.daily)
     table = policy_table(metrics, args.baseline)
     paired = pairs(metrics, args.baseline, "departures")
@@ -133,11 +151,9 @@ def run(args: argparse.Namespace) -> int:
     if not args.no_plots:
         from .plots import plot_all  # matplotlib is slow to import; only when plotting
 
-        written += plot_all(sweep, table, args.baseline, LEVEL, out)
+        written += plot_all(sweep, table, args.baseline, LEVEL, out, record)
 
-    from .observed import load_departures
-
-    n_obs = len(load_departures())
+    n_obs = len(record.departures)
     print(f"{root}: {len(sweep.runs)} complete runs, {len(sweep.skipped)} skipped\n")
     print(format_table(table, args.baseline))
     notes = NOTES.format(n_obs=n_obs, baseline=args.baseline, pct=round(LEVEL * 100))

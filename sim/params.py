@@ -480,6 +480,13 @@ class DesignConfig:
 
 
 @dataclass
+class ObservedConfig:
+    """Where the observed record is: a folder of CSVs in the shipped schema (sim/record.py); "" = the shipped one."""
+
+    dir: str = ""
+
+
+@dataclass
 class RunConfig(ModelParams):
     """A run as the command line sees it: the model's parameters plus seed and bookkeeping.
 
@@ -492,6 +499,7 @@ class RunConfig(ModelParams):
     study: str = "adhoc"
     lever: dict[str, LeverConfig] = field(default_factory=dict)
     design: DesignConfig = field(default_factory=DesignConfig)
+    observed: ObservedConfig = field(default_factory=ObservedConfig)  # the data compared with (not the model's)
     # free parameters (sim/freeparams.py), applied at the edge by sim.run.as_run_config (sim/posterior.py):
     posterior_file: str = ""  # a posterior sample: a name ("xai": sim/data/posterior_xai.csv) or a CSV path
     posterior_draw: int = -1  # k >= 0: draw k of its fixed weighted resample; -1: the posterior median

@@ -158,9 +158,10 @@ def _window(runs: pd.DataFrame) -> tuple[dt.date, dt.date]:
     )
 
 
-def _observed_cumulative(first: dt.date, last: dt.date, anchor: float = 0.0) -> pd.Series:
+def _observed_cumulative(first: dt.date, last: dt.date, anchor: float = 0.0, record=None) -> pd.Series:
     """Observed announcements counted from the day before `first` (value `anchor`) through `last`."""
-    per_day = observed.announced_by_day(first - dt.timedelta(days=1), last)
+    deps = None if record is None else record.departures
+    per_day = observed.announced_by_day(first - dt.timedelta(days=1), last, deps)
     per_day.iloc[0] = 0
     s = per_day.cumsum() + anchor
     s.index = pd.to_datetime(s.index)
@@ -173,19 +174,26 @@ def _anchor(env: pd.DataFrame, first: dt.date) -> float:
     return float(value) if np.isfinite(value) else 0.0
 
 
-def _observed_week() -> tuple[dt.date, dt.date, int]:
-    dep = observed.load_departures()
+def _observed_week(record=None) -> tuple[dt.date, dt.date, int]:
+    """First and last announcement of the record (default: the shipped one; the line ends where the record ends)."""
+    dep = observed.load_departures() if record is None else record.departures
+    if record is not None and len(dep):
+        return dep.announced.min(), record.end, len(dep)
     return dep.announced.min(), dep.announced.max(), len(dep)
+
+
+def _record_name(record) -> str:
+    return "TechCrunch timeline, DESIGN.md section 1" if record is None else record.where
 
 
 def _arms(table: pd.DataFrame) -> list[str]:
     return list(table.policy)
 
 
-def plot_announced(daily, runs, shocks, baseline: str, out: Path) -> list[Path]:
+def plot_announced(daily, runs, shocks, baseline: str, out: Path, record=None) -> list[Path]:
     """Baseline: cumulative announced departures over the window, and over the observed week from a common zero."""
     start, end = _window(runs)
-    first, last, n_obs = _observed_week()
+    first, last, n_obs = _observed_week(record)
     d = daily[daily.arm == baseline]
     n = d.run.nunique()
     groups = shock_groups(shocks, start, end)
@@ -197,7 +205,7 @@ def plot_announced(daily, runs, shocks, baseline: str, out: Path) -> list[Path]:
     env = envelope(d, "announced", cumulative=True)
     _draw_envelope(ax, env)
     if week_inside:
-        obs = _observed_cumulative(first, last, _anchor(env, first))
+        obs = _observed_cumulative(first, last, _anchor(env, first), record)
         label = f"observed {n_obs} (from sim. median)"
         ax.step(obs.index, obs.values, where="post", color=OBS_COLOR, lw=2, label=label)
     ax.set_xlim(pd.Timestamp(start), pd.Timestamp(end))
@@ -217,7 +225,7 @@ def plot_announced(daily, runs, shocks, baseline: str, out: Path) -> list[Path]:
         env = env.sort_index()
         env = env[env.index <= pd.Timestamp(hi)]
         _draw_envelope(ax, env)
-        obs = _observed_cumulative(first, last)
+        obs = _observed_cumulative(first, last, record=record)
         ax.step(obs.index, obs.values, where="post", color=OBS_COLOR, lw=2, label="observed (record ends here)")
         ax.plot(obs.index[-1], obs.values[-1], "o", color=OBS_COLOR)
         ax.set_xlim(pd.Timestamp(lo), pd.Timestamp(hi))
@@ -232,18 +240,18 @@ def plot_announced(daily, runs, shocks, baseline: str, out: Path) -> list[Path]:
     _footer(
         fig,
         "Bands: 50 % and 90 % of runs per day; line: median over runs. Observed: the "
-        f"{n_obs} departures announced {_fmt_date(first)} to {_fmt_date(last)} (TechCrunch timeline, DESIGN.md "
-        "section 1); there is no observed record outside that week, so the observed line is drawn only there: on the "
+        f"{n_obs} departures announced {_fmt_date(first)} to {_fmt_date(last)} ({_record_name(record)}); there is "
+        "no observed record outside that week, so the observed line is drawn only there: on the "
         "left it starts from the simulated median of the day before, on the right both count from the same day.\n"
         + shock_key(groups),
     )
     return save(fig, out, "announced")
 
 
-def plot_announced_by_policy(daily, runs, shocks, table, baseline: str, out: Path) -> list[Path]:
+def plot_announced_by_policy(daily, runs, shocks, table, baseline: str, out: Path, record=None) -> list[Path]:
     """One panel per policy: cumulative announced departures, with the baseline's median for reference."""
     start, end = _window(runs)
-    first, last, n_obs = _observed_week()
+    first, last, n_obs = _observed_week(record)
     groups = shock_groups(shocks, start, end)
     arms = _arms(table)
     fig, axes = _grid(len(arms))
@@ -255,7 +263,7 @@ def plot_announced_by_policy(daily, runs, shocks, table, baseline: str, out: Pat
         if arm != baseline:
             ax.plot(base.index, base.q50, color=BASE_COLOR, lw=1, ls="--", label=f"{baseline}: median")
         if start < first and last <= end:
-            obs = _observed_cumulative(first, last, _anchor(env, first))
+            obs = _observed_cumulative(first, last, _anchor(env, first), record)
             ax.step(obs.index, obs.values, where="post", color=OBS_COLOR, lw=1.8, label="observed week")
         ax.set_xlim(pd.Timestamp(start), pd.Timestamp(end))
         _mark_shocks(ax, groups)
@@ -274,13 +282,16 @@ def plot_announced_by_policy(daily, runs, shocks, table, baseline: str, out: Pat
     return save(fig, out, "announced_by_policy")
 
 
-def plot_founders(daily, runs, shocks, table, baseline: str, out: Path) -> list[Path]:
+def plot_founders(daily, runs, shocks, table, baseline: str, out: Path, record=None) -> list[Path]:
     """One panel per policy: co-founders still at the lab, simulated against the observed record."""
     start, end = _window(runs)
-    _, last, _ = _observed_week()
+    _, last, _ = _observed_week(record)
     groups = shock_groups(shocks, start, end)
     arms = _arms(table)
-    founders = observed.load_founders()
+    founders = observed.load_founders() if record is None else record.founders
+    if founders is None:  # a user's record without founders.csv: nothing observed to draw
+        founders = pd.DataFrame({"person": [], "left": []})
+        last = start - dt.timedelta(days=1)
     obs_end = min(end, last)
     days = pd.date_range(start, obs_end, freq="D")
     obs = pd.Series([observed.founders_remaining(x.date(), founders) for x in days], index=days)
@@ -422,13 +433,14 @@ def _palette(n: int) -> list:
     return [cmap(i % cmap.N) for i in range(n)]
 
 
-def plot_all(sweep, table: pd.DataFrame, baseline: str, level: float, out: Path) -> list[Path]:
-    """Every figure of a compared sweep; returns the files written."""
+def plot_all(sweep, table: pd.DataFrame, baseline: str, level: float, out: Path, record=None) -> list[Path]:
+    """Every figure of a compared sweep; returns the files written. `record` (sim.record.Record): the observed
+    data drawn against the runs (default: the shipped record)."""
     out = Path(out)
     args = (sweep.daily, sweep.runs, sweep.shocks)
-    paths = plot_announced(*args, baseline, out)
-    paths += plot_announced_by_policy(*args, table, baseline, out)
-    paths += plot_founders(*args, table, baseline, out)
+    paths = plot_announced(*args, baseline, out, record)
+    paths += plot_announced_by_policy(*args, table, baseline, out, record)
+    paths += plot_founders(*args, table, baseline, out, record)
     if (table.policy != baseline).any():
         paths += plot_averted(table, baseline, level, out)
     paths += plot_tenure(sweep.tenure, sweep.runs, sweep.shocks, table, baseline, out)

@@ -194,6 +194,12 @@ def tenure_rows(daily: pd.DataFrame, departures: pd.DataFrame, start: dt.date) -
     return out[out["count"] > 0].reset_index(drop=True)
 
 
+def _observed_dir(config: dict) -> str:
+    """The run's `observed.dir` (the observed data its comparisons use; "" = the shipped record)."""
+    obs = config.get("observed")
+    return str(obs.get("dir", "")) if isinstance(obs, dict) else ""
+
+
 def _read_run(folder: Path, name: str) -> tuple[dict, pd.DataFrame, pd.DataFrame, list[dict]]:
     summary = json.loads((folder / "summary.json").read_text())
     missing = [k for k in ("policy", "seed", "window", "config", "figures") if k not in summary]
@@ -213,6 +219,7 @@ def _read_run(folder: Path, name: str) -> tuple[dict, pd.DataFrame, pd.DataFrame
         "config_hash": summary.get("config_hash", ""),
         "window_start": summary["window"]["start"],
         "window_end": summary["window"]["end"],
+        "observed_dir": _observed_dir(config),
         "cost_total": float(summary["figures"].get("policy_cost_total", 0.0)),
     }
     daily = pd.read_csv(folder / "daily.csv")

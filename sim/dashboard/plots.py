@@ -82,8 +82,10 @@ def timeline_figure(model, daily: pd.DataFrame) -> Figure:
         )
     ax_head.set_title("Headcount")
 
-    ann_obs = observed.announced_by_day(model.start, model.end, obs["departures"]).cumsum()
-    ax_ann.step(window, ann_obs.to_numpy(), where="post", color=OBS, label="observed (TechCrunch timeline)")
+    seen = window[window.date <= obs["end"]]  # observed lines end where the record ends
+    if len(seen):
+        ann_obs = observed.announced_by_day(model.start, seen[-1].date(), obs["departures"]).cumsum()
+        ax_ann.step(seen, ann_obs.to_numpy(), where="post", color=OBS, label="observed (ends with the record)")
     ax_ann.plot(dates, daily.announced.cumsum(), color=SIM, label="simulated")
     ax_ann.set_title("Announced departures (cumulative)")
 
@@ -93,8 +95,9 @@ def timeline_figure(model, daily: pd.DataFrame) -> Figure:
     ax_cause.set_ylim(0, max(10, 1.5 * daily[[f"departures_{c}" for c in CAUSES]].sum().max()))
     ax_cause.set_title("Departures by cause (cumulative, symlog)")
 
-    founders_obs = [observed.founders_remaining(d, obs["founders"]) for d in window.date]
-    ax_found.step(window, founders_obs, where="post", color=OBS, label="observed")
+    if obs["founders"] is not None and len(seen):
+        founders_obs = [observed.founders_remaining(d, obs["founders"]) for d in seen.date]
+        ax_found.step(seen, founders_obs, where="post", color=OBS, label="observed")
     ax_found.plot(dates, daily.founders_remaining, color=SIM, label="simulated")
     ax_found.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax_found.set_title("Co-founders remaining")
