@@ -17,7 +17,7 @@ import pytest
 from scipy import stats
 
 import sim
-from sim import freeparams, observed, record, targets
+from sim import freeparams, observed, posterior, record, targets
 from sim.observed import DataError
 from sim.params import ConfigError
 from sim.run import as_run_config
@@ -124,6 +124,8 @@ def test_crps_matches_analytic_values():
     z = 0.7 / 2.0  # CRPS of N(0, 2^2) at y = 0.7 (Gneiting & Raftery 2007)
     exact = 2.0 * (z * (2 * stats.norm.cdf(z) - 1) + 2 * stats.norm.pdf(z) - 1 / np.sqrt(np.pi))
     assert backtest.crps(0.7, x) == pytest.approx(exact, rel=0.02)
+    many = backtest.crps(np.array([3.0, 0.7]), np.vstack([np.full(x.size, 5.0), x]))
+    np.testing.assert_allclose(many, [2.0, backtest.crps(0.7, x)])
 
 
 def test_randomised_pit_coverage_is_nominal_for_a_calibrated_count_forecast():
@@ -233,3 +235,36 @@ def test_backtest_command_help_and_bad_input(tmp_path):
                              text=True, timeout=120, cwd=tmp_path)  # fmt: skip
     assert missing.returncode == 2 and "departures.csv: file not found" in missing.stderr
     assert not (tmp_path / "results").exists()
+
+
+# --------------------------------------------------------------------------- experiments/forecast.py
+
+
+def test_forecast_destinations_use_the_destination_column_when_the_model_has_one():
+    from experiments.forecast import destinations
+
+    deps = pd.DataFrame({"cause": ["poached", "voluntary", "forced", "poached"], "firm": ["meta", "", "", None]})
+    assert list(destinations(deps)) == ["meta", "voluntary", "forced", "poached"]
+    with_dest = deps.assign(destination=["meta", "other_tech", "four_unit_reorg", "spinout-1"])
+    assert list(destinations(with_dest)) == ["meta", "other_tech", "four_unit_reorg", "spinout-1"]
+
+
+def test_forecast_table_counts_agree_with_the_runs(tmp_path, capsys):
+    """Three draws: the markdown table is printed and written; founders gone never decrease with the date, and the
+    destinations add up to the researchers and engineers who left (checked on the draws' own rows)."""
+    from experiments import forecast
+
+    post = posterior.load("xai")
+    run = as_run_config(sim.compose(["window.end=2026-05-14"]))
+    rows = [forecast.one((run, post.draw(k), k, 12)) for k in range(3)]
+    for r in rows:
+        gone = [r[f"founders gone by {d:%d %b}"] for d in forecast.FOUNDER_DAYS]
+        assert gone == sorted(gone) and 0 <= gone[0] <= 12
+        assert (
+            sum(v for k, v in r.items() if k.startswith("to: "))
+            == r["researchers and engineers leaving 1 Feb - 14 May"]
+        )
+    assert forecast.main(["--draws", "2", "--procs", "1", "--out", str(tmp_path), "window.end=2026-05-14"]) == 0
+    text = (tmp_path / "forecast.md").read_text()
+    assert capsys.readouterr().out.strip() == text.strip()
+    assert "| founders gone by 28 Feb |" in text and "| researchers and engineers leaving 1 Feb - 14 May |" in text
