@@ -121,7 +121,7 @@ def report(bt: Backtest, seconds: float) -> str:
         "over-cover by construction);",
         f"- randomised PIT coverage (exactly nominal for a calibrated forecast): 50 %: "
         f"{_fmt(s['pit_coverage_50'], '.0%')}, 90 %: {_fmt(s['pit_coverage_90'], '.0%')};",
-        f"- mean CRPS (scoringrules, ensemble estimator; lower is better, in the observations' units): "
+        f"- mean CRPS (scoringrules' crps_ensemble; lower is better, in the observations' units): "
         f"{_fmt(s['mean_crps'])};",
         f"- bounds scored: {s['bounds']}; 90 % interval reaching the bound: {s['bounds_reached_90']}; mean forecast "
         f"probability of meeting a bound: {_fmt(s['mean_p_bound'])}.",

@@ -268,3 +268,28 @@ def test_forecast_table_counts_agree_with_the_runs(tmp_path, capsys):
     text = (tmp_path / "forecast.md").read_text()
     assert capsys.readouterr().out.strip() == text.strip()
     assert "| founders gone by 28 Feb |" in text and "| researchers and engineers leaving 1 Feb - 14 May |" in text
+
+
+# --------------------------------------------------------------------------- observed.dir (Hydra)
+
+
+def test_observed_dir_sets_the_fit_targets_and_leaves_the_run_hash_alone(tmp_path):
+    from sim.fit_cli import FitSettings, objective
+    from sim.run import config_hash
+
+    folder = _folder(tmp_path, counts=None)
+    short = ["window.start=2026-01-25", "window.end=2026-02-12", "company.headcount=300"]
+    mine = as_run_config(sim.compose([*short, f"observed.dir={folder}"]))
+    shipped = as_run_config(sim.compose(short))
+    assert mine.observed.dir == folder and shipped.observed.dir == ""
+    assert config_hash(mine, 0) == config_hash(shipped, 0)  # data to compare with does not change a run
+    res = sim.simulate(shipped, seed=0)
+    spec = targets.spec(record.load(folder), FEB(1) - dt.timedelta(days=7))
+    stats = spec.simulated(res.daily, res.departures)
+    assert "key_departures_short" not in stats  # that folder has no counts.csv
+    expected = sum(abs(stats[k] - spec.observed[k]) for k in spec.observed)
+    assert objective(mine, FitSettings(replicates=1)) == pytest.approx(expected)
+    with pytest.raises(ConfigError, match=r"fit\.scales\.ann_9"):
+        objective(mine, FitSettings(replicates=1, scales={"ann_9": 1.0}))
+    with pytest.raises(DataError, match=r"none: not a folder"):
+        objective(as_run_config(sim.compose([*short, f"observed.dir={tmp_path / 'none'}"])), FitSettings())
