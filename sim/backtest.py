@@ -106,6 +106,7 @@ def forecast(run: RunConfig, post: Posterior, draws: int, obs: pd.DataFrame, win
     """Draws 0..draws-1 of `post` (draw k with seed k) run to `window_end`: their daily table and values of `obs`."""
     base = dataclasses.replace(run, posterior_file="", posterior_draw=-1, free={})
     base.window = dataclasses.replace(run.window, end=window_end.isoformat())
+    base.shocks = [s for s in run.shocks if s.date <= window_end.isoformat()]  # later ones cannot act before the end
     tasks = [(base, {n: float(post.samples.iloc[i][n]) for n in post.names}, k, obs)
              for k, i in enumerate(post.draw_indices(draws))]  # fmt: skip
     bar = {"total": draws, "desc": "forecast", "unit": "run", "disable": not progress, "leave": False}

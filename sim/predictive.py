@@ -55,6 +55,7 @@ def simulate(
     base = dataclasses.replace(run, posterior_file="", posterior_draw=-1, free={})
     if window_end:
         base.window = dataclasses.replace(run.window, end=window_end)
+        base.shocks = [s for s in run.shocks if s.date <= window_end]  # later ones cannot act before the end
     spec = targets.shipped_spec() if record is None else targets.spec(record, dt.date.fromisoformat(base.window.start))
     rows = post.draw_indices(draws)
     names = post.names

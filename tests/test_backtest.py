@@ -293,3 +293,45 @@ def test_observed_dir_sets_the_fit_targets_and_leaves_the_run_hash_alone(tmp_pat
         objective(mine, FitSettings(replicates=1, scales={"ann_9": 1.0}))
     with pytest.raises(DataError, match=r"none: not a folder"):
         objective(as_run_config(sim.compose([*short, f"observed.dir={tmp_path / 'none'}"])), FitSettings())
+
+
+# --------------------------------------------------------------------------- fit report and plots on a user's record
+
+
+def test_fit_report_of_a_users_record_draws_its_observed_lines_to_its_end(tmp_path, monkeypatch):
+    """exodus-calibrate --posterior xai --observed DIR: the report and checks are the folder's (no founders.csv: no
+    founders target), and the figure's observed lines end on the folder's last day (9 Feb), not the window's."""
+    from sim import calibrate_cli, fitreport
+
+    deps = (SHIPPED / "departures.csv").read_text().splitlines()
+    early = [deps[0]] + [line for line in deps[1:] if line[:10] <= "2026-02-09"]
+    (tmp_path / "rec").mkdir()
+    folder = _folder(tmp_path / "rec", founders=None, counts=None,
+                     departures="\n".join(early) + "\n", headcount="date,headcount,bound,what,source\n"
+                     "2026-02-05,990,about,staff,test\n")  # fmt: skip
+    figures = []
+    keep = fitreport._save
+    monkeypatch.setattr(fitreport, "_save", lambda fig, path: (figures.append(fig), keep(fig, path)))
+    out = tmp_path / "out"
+    calibrate_cli.calibrate_main(["--posterior", "xai", "--observed", folder, "--draws", "3", "--procs", "1",
+                                  "--out", str(out), "--no-progress"])  # fmt: skip
+    report = (out / "fit_report.md").read_text()
+    assert f"Observed data: {folder}." in report
+    checks = pd.read_csv(out / "predictive_checks.csv")
+    assert list(checks.statistic) == ["ann_1", "ann_2", "ann_3", "late", "headcount"]
+    assert checks.set_index("statistic").observed.to_dict()["headcount"] == 990
+    ann = figures[0].axes[0]  # daily announcements: observed points from 1 to 9 Feb only
+    points = [ln for ln in ann.get_lines() if ln.get_label() == "observed"][0]
+    assert max(points.get_xdata()) == FEB(9)
+    founders_panel = figures[0].axes[2]
+    assert not [ln for ln in founders_panel.get_lines() if ln.get_label() == "observed"]  # no founders.csv
+
+
+def test_compare_plots_end_the_observed_line_with_the_record():
+    from sim import plots
+
+    rec = record.cut(record.load(), FEB(9))
+    first, last, n = plots._observed_week(rec)
+    assert (first, last, n) == (FEB(6), FEB(9), 4)
+    line = plots._observed_cumulative(first, last, record=rec)
+    assert line.index[-1] == pd.Timestamp(FEB(9)) and line.iloc[-1] == 4
