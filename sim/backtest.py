@@ -82,6 +82,13 @@ def later_observations(record: Record, cutoff: dt.date, first_day: dt.date) -> p
     return pd.DataFrame(rows, columns=["kind", "what", "start", "end", "value", "bound"])
 
 
+def not_scored(record: Record, cutoff: dt.date, first_day: dt.date) -> list[str]:
+    """Later counts that cannot be scored: their range starts before the simulated window (the cutoff is inside the
+    window, so every other later figure is scored)."""
+    return [f"count {r.what} {r.start}..{r.end}: starts before the window ({first_day})"
+            for r in record.counts.itertuples() if cutoff < r.end and r.start < first_day]  # fmt: skip
+
+
 def simulated_values(daily: pd.DataFrame, departures: pd.DataFrame, obs: pd.DataFrame) -> np.ndarray:
     """One run's value of each observation in `obs` (later_observations' table)."""
     d = daily.set_index("date")
@@ -212,7 +219,8 @@ def run_backtest(
     daily, sims = forecast(run, posterior, draws, obs, record.end, procs, progress)
     scores = score(obs, sims, seed=getattr(settings, "seed", 0))
     summary = {"cutoff": cutoff.isoformat(), "record": record.where, "record_end": record.end.isoformat(),
-               "draws": int(draws), "later_events": bool(later_events), **summarise(scores)}  # fmt: skip
+               "draws": int(draws), "later_events": bool(later_events), **summarise(scores),
+               "not_scored": not_scored(record, cutoff, first_day)}  # fmt: skip
     return Backtest(cutoff, record, posterior, scores, summary, daily)
 
 

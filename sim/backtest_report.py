@@ -125,6 +125,7 @@ def report(bt: Backtest, seconds: float) -> str:
         f"{_fmt(s['mean_crps'])};",
         f"- bounds scored: {s['bounds']}; 90 % interval reaching the bound: {s['bounds_reached_90']}; mean forecast "
         f"probability of meeting a bound: {_fmt(s['mean_p_bound'])}.",
+        *[f"- not scored: {reason}" for reason in s.get("not_scored", [])],
         "",
         _md_table(pd.DataFrame(rows)) if rows else "(no point observations)",
         "",

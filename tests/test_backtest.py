@@ -335,3 +335,25 @@ def test_compare_plots_end_the_observed_line_with_the_record():
     assert (first, last, n) == (FEB(6), FEB(9), 4)
     line = plots._observed_cumulative(first, last, record=rec)
     assert line.index[-1] == pd.Timestamp(FEB(9)) and line.iloc[-1] == 4
+
+
+def test_backtest_with_a_given_posterior_is_reproducible_and_lists_what_it_cannot_score(tmp_path):
+    """No ABC (the shipped posterior): the same inputs give the same scores and files; a count that starts before
+    the simulated window is listed as not scored, not silently dropped."""
+    pytest.importorskip("scoringrules")
+    from sim import backtest, backtest_report
+
+    counts = (SHIPPED / "counts.csv").read_text() + "2025-02-01,2026-02-12,key_departures,lower,50,,test\n"
+    rec = record.load(_folder(tmp_path, counts=counts))
+    run = as_run_config(sim.compose(["window.start=2026-01-15"]))
+    post = posterior.load("xai")
+    one, two = (backtest.run_backtest(run, rec, FEB(10), draws=8, posterior=post, progress=False) for _ in range(2))
+    pd.testing.assert_frame_equal(one.scores, two.scores)
+    assert list(one.scores[one.scores.kind == "announced"].end) == [FEB(11), FEB(12)]
+    assert one.summary["not_scored"] == ["count key_departures 2025-02-01..2026-02-12: starts before the window "
+                                         "(2026-01-15)"]  # fmt: skip
+    files = [backtest_report.write(bt, tmp_path / name) for bt, name in ((one, "a"), (two, "b"))]
+    for a, b in zip(*files, strict=True):
+        if a.suffix in (".csv", ".json"):
+            assert a.read_bytes() == b.read_bytes(), a.name
+    assert "- not scored: count key_departures 2025-02-01" in (tmp_path / "a" / "report.md").read_text()
