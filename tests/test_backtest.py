@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import math
 import shutil
 import subprocess
 import sys
@@ -357,3 +358,27 @@ def test_backtest_with_a_given_posterior_is_reproducible_and_lists_what_it_canno
         if a.suffix in (".csv", ".json"):
             assert a.read_bytes() == b.read_bytes(), a.name
     assert "- not scored: count key_departures 2025-02-01" in (tmp_path / "a" / "report.md").read_text()
+
+
+def test_dashboard_reads_the_folder_in_exodus_observed(tmp_path, monkeypatch):
+    """exodus-dashboard --observed DIR passes the folder as $EXODUS_OBSERVED; the key figures count observed
+    announcements only up to the record's last day and show no founders without founders.csv."""
+    from sim.dashboard import state
+    from sim.dashboard.plots import timeline_figure
+
+    deps = (SHIPPED / "departures.csv").read_text().splitlines()
+    early = [deps[0]] + [line for line in deps[1:] if line[:10] <= "2026-02-09"]
+    folder = _folder(tmp_path, departures="\n".join(early) + "\n", founders=None, counts=None, headcount=None)
+    monkeypatch.setenv(state.OBSERVED_ENV, folder)
+    state.observed_data.cache_clear()
+    try:
+        model = state.DashboardModel(seed=1, headcount=200)
+        while model.running:
+            model.step()
+        figures = state.key_figures(model)
+        assert figures["announced_observed"] == 4 and math.isnan(figures["founders_observed"])
+        fig = timeline_figure(model, model.series())
+        ann = [ln for ln in fig.axes[1].get_lines() if ln.get_label().startswith("observed")][0]
+        assert pd.Timestamp(max(ann.get_xdata())) == pd.Timestamp(FEB(9))  # the line ends with the record
+    finally:
+        state.observed_data.cache_clear()
