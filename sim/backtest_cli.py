@@ -43,6 +43,12 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=0, help="root seed of the ABC (the same seed gives the same result)")
     p.add_argument("--procs", type=int, default=os.cpu_count() or 1, help="local worker processes")
     p.add_argument("--params", default=",".join(freeparams.NAMES), help="free parameters to fit (comma-separated)")
+    p.add_argument(
+        "--drop-later-events",
+        action="store_true",
+        help="leave the scenario's dated events after the cutoff out of the forecast (a forecaster on the cutoff day "
+        "knows nothing later); default: keep them (a forecast conditional on the scenario's events)",
+    )
     p.add_argument("--out", default="results/backtest", help="output folder (default: results/backtest)")
     p.add_argument("--no-progress", action="store_true", help="no progress bars")
     p.add_argument("overrides", nargs="*", help="Hydra overrides of the scenario, e.g. company.headcount=800")
@@ -80,7 +86,8 @@ def main(argv: list[str] | None = None) -> None:
             f"[{PROG}] {rec.where}: calibrating on observations up to {args.cutoff} (record ends {rec.end}); "
             f"ABC population {settings.population}, up to {settings.generations} generations, {args.procs} process(es)"
         )
-        bt = backtest.run_backtest(run, rec, args.cutoff, settings, draws, args.procs, not args.no_progress)
+        bt = backtest.run_backtest(run, rec, args.cutoff, settings, draws, args.procs, not args.no_progress,
+                                   later_events=not args.drop_later_events)  # fmt: skip
         paths = backtest_report.write(bt, Path(args.out), time.perf_counter() - started)
     except (ConfigError, DataError) as exc:
         _fail(PROG, str(exc))

@@ -101,9 +101,7 @@ def _fmt(x, spec=".2f") -> str:
 def report(bt: Backtest, seconds: float) -> str:
     s = bt.summary
     post = bt.posterior.summary(0.9)
-    rows = [
-        {"kind": k, **{key: v for key, v in r.items()}} for k, r in s["by_kind"].items()
-    ]  # per kind of point observation
+    rows = [{"kind": k, **r} for k, r in s["by_kind"].items()]  # per kind of point observation
     table = bt.scores.copy()
     for c in ("in_50", "in_90", "pit_in_50", "pit_in_90"):
         table[c] = table[c].map(lambda v: "" if pd.isna(v) else ("yes" if v else "no"))
@@ -112,7 +110,8 @@ def report(bt: Backtest, seconds: float) -> str:
         "",
         f"Observed data: {s['record']} (last day {s['record_end']}). Calibrated (ABC) on the observations dated up "
         f"to {bt.cutoff} only; {s['draws']} posterior draws run forward; every later observation scored. "
-        f"Run time {seconds:.0f} s.",
+        f"Run time {seconds:.0f} s. The scenario's events dated after the cutoff were "
+        f"{'kept (a forecast conditional on them)' if s.get('later_events', True) else 'left out'}.",
         "",
         "## Scores",
         "",

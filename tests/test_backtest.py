@@ -382,3 +382,20 @@ def test_dashboard_reads_the_folder_in_exodus_observed(tmp_path, monkeypatch):
         assert pd.Timestamp(max(ann.get_xdata())) == pd.Timestamp(FEB(9))  # the line ends with the record
     finally:
         state.observed_data.cache_clear()
+
+
+def test_dropping_later_events_forecasts_as_of_the_cutoff_day():
+    """later_events=False leaves out the 10 Feb reorganisation, whose forced exits take two co-founders: on the same
+    seeds, the forecast keeps about two more founders on 12 Feb."""
+    pytest.importorskip("scoringrules")
+    from sim import backtest
+
+    run = as_run_config(sim.compose(["window.start=2026-01-15"]))
+    post, rec = posterior.load("xai"), record.load()
+    kept, dropped = (
+        backtest.run_backtest(run, rec, FEB(9), draws=8, posterior=post, progress=False, later_events=flag)
+        for flag in (True, False)
+    )
+    on = lambda bt: bt.daily[bt.daily.date == FEB(12)].set_index("draw").founders_remaining  # noqa: E731
+    assert (on(dropped) - on(kept)).mean() >= 1.5
+    assert dropped.summary["later_events"] is False
