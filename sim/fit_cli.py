@@ -56,7 +56,10 @@ def objective(run, settings: FitSettings) -> float:
     if settings.replicates < 1:
         raise ConfigError("fit.replicates", settings.replicates, "an integer >= 1")
     # the targets of the record in observed.dir (default: the shipped one)
-    spec = targets.spec(record.load(run.observed.dir or None), dt.date.fromisoformat(run.window.start))
+    rec = record.load(run.observed.dir or None)
+    if dt.date.fromisoformat(run.window.end) < rec.end:
+        raise ConfigError("window.end", run.window.end, f"a date on or after the record's last day, {rec.end}")
+    spec = targets.spec(rec, dt.date.fromisoformat(run.window.start))
     unknown = [k for k in settings.scales if k not in spec.stats and k not in targets.STATS]
     if unknown:
         raise ConfigError(f"fit.scales.{unknown[0]}", unknown[0], f"one of {', '.join(spec.stats)}")

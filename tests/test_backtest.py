@@ -292,6 +292,9 @@ def test_observed_dir_sets_the_fit_targets_and_leaves_the_run_hash_alone(tmp_pat
     assert objective(mine, FitSettings(replicates=1)) == pytest.approx(expected)
     with pytest.raises(ConfigError, match=r"fit\.scales\.ann_9"):
         objective(mine, FitSettings(replicates=1, scales={"ann_9": 1.0}))
+    early = as_run_config(sim.compose([*short[:2], "window.end=2026-02-10", f"observed.dir={folder}"]))
+    with pytest.raises(ConfigError, match=r"window\.end='2026-02-10'.*record's last day, 2026-02-12"):
+        objective(early, FitSettings(replicates=1))
     with pytest.raises(DataError, match=r"none: not a folder"):
         objective(as_run_config(sim.compose([*short, f"observed.dir={tmp_path / 'none'}"])), FitSettings())
 
