@@ -1,7 +1,7 @@
 """A reference implementation of the model's rules, written the plain Mesa way: an oracle, not an engine.
 
 Each employee is a Mesa agent holding its own numbers; its `step()` does its own day's
-arithmetic with the equation functions of `sim.equations` called on floats, and the model
+arithmetic with the equation functions of `sim.model.equations` called on floats, and the model
 runs them with `agents.shuffle_do("step")` (a day's steps read only the state at the start
 of the day, so their order does not matter). Departures, offers, shocks, levers, hiring and
 announcements are then settled person by person, in slot order.
@@ -610,7 +610,7 @@ class RefLever:
 
     @staticmethod
     def target_of(target: str, e: RefEmployee) -> bool:
-        """Whether a person belongs to a target group (as sim.policies.target_mask)."""
+        """Whether a person belongs to a target group (as sim.model.levers.target_mask)."""
         if target == "all":
             return True
         if target == "founders":

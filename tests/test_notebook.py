@@ -5,7 +5,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sim.analysis.sweep import load
+from sim.sweep import load
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -134,7 +134,7 @@ def test_a_failing_replicate_is_recorded_and_the_others_run(tmp_path, monkeypatc
 
 
 def test_find_runs_reads_replicates_one_level_down(tmp_path):
-    """The folder rule of `sim.sweep.find_runs` on a hand-made sweep folder."""
+    """The folder rule of `sim.analysis.sweep.find_runs` on a hand-made sweep folder."""
 
     def done(folder):
         for f in ("daily.csv", "departures.csv", "summary.json", "COMPLETE"):

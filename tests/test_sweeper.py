@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from sim.analysis.sweep import load, run_sweep, sweep_folder, write_tables
 from sim.cli import sweeper as sw
 from sim.config.compose import CONF_DIR
+from sim.sweep import load, run_sweep, sweep_folder, write_tables
 from tests.cli_helpers import exodus
 
 TINY = ("company.headcount=100", "events=none", "window.end=2025-11-15")

@@ -6,7 +6,7 @@
   value still stops the sweep before any work.
 - While the launcher runs, one tqdm line counts finished runs of N with the time left (`progress`: null = on a
   terminal only, true, false).
-Hydra finds plugins only under the `hydra_plugins` namespace; the logic lives in `sim.sweeper`. (No
+Hydra finds plugins only under the `hydra_plugins` namespace; the logic lives in `sim.cli.sweeper`. (No
 `from __future__ import annotations`: Hydra's plugin scan runs this module outside sys.modules, where a
 dataclass cannot resolve string annotations.)
 """

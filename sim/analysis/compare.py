@@ -44,7 +44,7 @@ def run_metrics(daily: pd.DataFrame, start: dt.date, end: dt.date) -> dict:
 
 
 def per_run(runs: pd.DataFrame, daily: pd.DataFrame) -> pd.DataFrame:
-    """`runs` (from `sim.sweep.read_sweep`) with each run's figures added."""
+    """`runs` (from `sim.analysis.sweep.read_sweep`) with each run's figures added."""
     rows = []
     for run, d in daily.groupby("run", sort=False):
         r = runs.loc[runs.run == run].iloc[0]

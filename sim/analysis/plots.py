@@ -163,9 +163,10 @@ def _window(runs: pd.DataFrame) -> tuple[dt.date, dt.date]:
     )
 
 
-def _observed_cumulative(first: dt.date, last: dt.date, anchor: float = 0.0) -> pd.Series:
+def _observed_cumulative(first: dt.date, last: dt.date, anchor: float = 0.0, record=None) -> pd.Series:
     """Observed announcements counted from the day before `first` (value `anchor`) through `last`."""
-    per_day = observed.announced_by_day(first - dt.timedelta(days=1), last)
+    deps = None if record is None else record.departures
+    per_day = observed.announced_by_day(first - dt.timedelta(days=1), last, deps)
     per_day.iloc[0] = 0
     s = per_day.cumsum() + anchor
     s.index = pd.to_datetime(s.index)
@@ -178,19 +179,26 @@ def _anchor(env: pd.DataFrame, first: dt.date) -> float:
     return float(value) if np.isfinite(value) else 0.0
 
 
-def _observed_week() -> tuple[dt.date, dt.date, int]:
-    dep = observed.load_departures()
+def _observed_week(record=None) -> tuple[dt.date, dt.date, int]:
+    """First and last announcement of the record (default: the shipped one; the line ends where the record ends)."""
+    dep = observed.load_departures() if record is None else record.departures
+    if record is not None and len(dep):
+        return dep.announced.min(), record.end, len(dep)
     return dep.announced.min(), dep.announced.max(), len(dep)
+
+
+def _record_name(record) -> str:
+    return "sim/data/departures.csv: TechCrunch's timeline" if record is None else record.where
 
 
 def _arms(table: pd.DataFrame) -> list[str]:
     return list(table.policy)
 
 
-def plot_announced(daily, runs, shocks, baseline: str, out: Path) -> list[Path]:
+def plot_announced(daily, runs, shocks, baseline: str, out: Path, record=None) -> list[Path]:
     """Baseline: cumulative announced departures over the window, and over the observed week from a common zero."""
     start, end = _window(runs)
-    first, last, n_obs = _observed_week()
+    first, last, n_obs = _observed_week(record)
     d = daily[daily.arm == baseline]
     n = d.run.nunique()
     groups = shock_groups(shocks, start, end)
@@ -202,7 +210,7 @@ def plot_announced(daily, runs, shocks, baseline: str, out: Path) -> list[Path]:
     env = envelope(d, "announced", cumulative=True)
     _draw_envelope(ax, env)
     if week_inside:
-        obs = _observed_cumulative(first, last, _anchor(env, first))
+        obs = _observed_cumulative(first, last, _anchor(env, first), record)
         label = f"observed {n_obs} (from sim. median)"
         ax.step(obs.index, obs.values, where="post", color=OBS_COLOR, lw=2, label=label)
     ax.set_xlim(pd.Timestamp(start), pd.Timestamp(end))
@@ -223,7 +231,7 @@ def plot_announced(daily, runs, shocks, baseline: str, out: Path) -> list[Path]:
         env = env.sort_index()
         env = env[env.index <= pd.Timestamp(hi)]
         _draw_envelope(ax, env)
-        obs = _observed_cumulative(first, last)
+        obs = _observed_cumulative(first, last, record=record)
         ax.step(obs.index, obs.values, where="post", color=OBS_COLOR, lw=2, label="observed (record ends here)")
         ax.plot(obs.index[-1], obs.values[-1], "o", color=OBS_COLOR)
         ax.set_xlim(pd.Timestamp(lo), pd.Timestamp(hi))
@@ -239,15 +247,15 @@ def plot_announced(daily, runs, shocks, baseline: str, out: Path) -> list[Path]:
     _footer(
         fig,
         "Bands: 50 % and 90 % of runs per day; line: median over runs. Observed: the "
-        f"{n_obs} departures announced {_fmt_date(first)} to {_fmt_date(last)} (sim/data/departures.csv: "
-        "TechCrunch's timeline); there is no observed record outside that week, so the observed line is drawn only "
-        "there: on the left it starts from the simulated median of the day before, on the right both count from the "
-        "same day.\n" + shock_key(groups),
+        f"{n_obs} departures announced {_fmt_date(first)} to {_fmt_date(last)} ({_record_name(record)}); there is "
+        "no observed record outside that week, so the observed line is drawn only there: on the "
+        "left it starts from the simulated median of the day before, on the right both count from the same day.\n"
+        + shock_key(groups),
     )
     return save(fig, out, "announced")
 
 
-def _week_inset(ax, d: pd.DataFrame, first: dt.date, last: dt.date, end: dt.date, bounds) -> None:
+def _week_inset(ax, d: pd.DataFrame, first: dt.date, last: dt.date, end: dt.date, bounds, record=None) -> None:
     """An inset zoomed on the observed week: simulated and observed announcements both counted from `first`."""
     hi = min(end, last + dt.timedelta(days=6))
     ins = ax.inset_axes(bounds)
@@ -255,7 +263,7 @@ def _week_inset(ax, d: pd.DataFrame, first: dt.date, last: dt.date, end: dt.date
     env.loc[pd.Timestamp(first - dt.timedelta(days=1))] = 0.0
     env = env.sort_index()
     _draw_envelope(ins, env[env.index <= pd.Timestamp(hi)])
-    obs = _observed_cumulative(first, last)
+    obs = _observed_cumulative(first, last, record=record)
     ins.step(obs.index, obs.values, where="post", color=OBS_COLOR, lw=1.8)
     ins.plot(obs.index[-1], obs.values[-1], "o", color=OBS_COLOR, ms=3)
     ins.set_xlim(pd.Timestamp(first - dt.timedelta(days=2)), pd.Timestamp(hi))
@@ -271,11 +279,11 @@ def _week_inset(ax, d: pd.DataFrame, first: dt.date, last: dt.date, end: dt.date
 INSET = (0.08, 0.5, 0.36, 0.42)  # the observed-week inset, in axes fraction: top left, where the window is quiet
 
 
-def announced_by_policy_figure(daily, runs, shocks, table, baseline: str) -> Figure:
+def announced_by_policy_figure(daily, runs, shocks, table, baseline: str, record=None) -> Figure:
     """One panel per policy: cumulative announced departures, the baseline's median for reference, and an inset
     zoomed on the observed week (too short to see at the scale of the whole window)."""
     start, end = _window(runs)
-    first, last, n_obs = _observed_week()
+    first, last, n_obs = _observed_week(record)
     groups = shock_groups(shocks, start, end)
     arms = _arms(table)
     fig, axes = _grid(len(arms), extra_h=1.7)
@@ -288,7 +296,7 @@ def announced_by_policy_figure(daily, runs, shocks, table, baseline: str) -> Fig
         if arm != baseline:
             ax.plot(base.index, base.q50, color=BASE_COLOR, lw=1, ls="--", label=f"{baseline}: median")
         if week_inside:
-            obs = _observed_cumulative(first, last, _anchor(env, first))
+            obs = _observed_cumulative(first, last, _anchor(env, first), record)
             ax.step(obs.index, obs.values, where="post", color=OBS_COLOR, lw=1.8, label="observed week")
         ax.set_xlim(pd.Timestamp(start), pd.Timestamp(end))
         ax.set_ylim(bottom=0)
@@ -298,7 +306,7 @@ def announced_by_policy_figure(daily, runs, shocks, table, baseline: str) -> Fig
         ax.set_title(f"{arm} ({d.run.nunique()} runs)", fontsize=9, pad=28)
         ax.grid(alpha=0.3)
         if week_inside:
-            _week_inset(ax, d, first, last, end, INSET)
+            _week_inset(ax, d, first, last, end, INSET, record)
     handles, labels = axes[min(1, len(axes) - 1)].get_legend_handles_labels()
     fig.legend(  # the title as the legend's: constrained layout stacks a suptitle and an outside legend badly
         handles,
@@ -321,18 +329,21 @@ def announced_by_policy_figure(daily, runs, shocks, table, baseline: str) -> Fig
     return fig
 
 
-def plot_announced_by_policy(daily, runs, shocks, table, baseline: str, out: Path) -> list[Path]:
+def plot_announced_by_policy(daily, runs, shocks, table, baseline: str, out: Path, record=None) -> list[Path]:
     """One panel per policy: cumulative announced departures, with the baseline's median for reference."""
-    return save(announced_by_policy_figure(daily, runs, shocks, table, baseline), out, "announced_by_policy")
+    return save(announced_by_policy_figure(daily, runs, shocks, table, baseline, record), out, "announced_by_policy")
 
 
-def plot_founders(daily, runs, shocks, table, baseline: str, out: Path) -> list[Path]:
+def plot_founders(daily, runs, shocks, table, baseline: str, out: Path, record=None) -> list[Path]:
     """One panel per policy: co-founders still at the lab, simulated against the observed record."""
     start, end = _window(runs)
-    _, last, _ = _observed_week()
+    _, last, _ = _observed_week(record)
     groups = shock_groups(shocks, start, end)
     arms = _arms(table)
-    founders = observed.load_founders()
+    founders = observed.load_founders() if record is None else record.founders
+    if founders is None:  # a user's record without founders.csv: nothing observed to draw
+        founders = pd.DataFrame({"person": [], "left": []})
+        last = start - dt.timedelta(days=1)
     obs_end = min(end, last)
     days = pd.date_range(start, obs_end, freq="D")
     obs = pd.Series([observed.founders_remaining(x.date(), founders) for x in days], index=days)
@@ -549,15 +560,22 @@ def plot_destinations(dest: pd.DataFrame, table: pd.DataFrame, baseline: str, le
 
 
 def plot_all(
-    sweep, table: pd.DataFrame, baseline: str, level: float, out: Path, destinations: pd.DataFrame | None = None
+    sweep,
+    table: pd.DataFrame,
+    baseline: str,
+    level: float,
+    out: Path,
+    destinations: pd.DataFrame | None = None,
+    record=None,
 ) -> list[Path]:
     """Every figure of a compared sweep (with `destinations`, `sim.analysis.compare.destination_table`'s, where leavers
-    went); returns the files written."""
+    went; `record`, sim.data.record.Record: the observed data drawn, default the shipped record); returns the
+    files written."""
     out = Path(out)
     args = (sweep.daily, sweep.runs, sweep.shocks)
-    paths = plot_announced(*args, baseline, out)
-    paths += plot_announced_by_policy(*args, table, baseline, out)
-    paths += plot_founders(*args, table, baseline, out)
+    paths = plot_announced(*args, baseline, out, record)
+    paths += plot_announced_by_policy(*args, table, baseline, out, record)
+    paths += plot_founders(*args, table, baseline, out, record)
     if (table.policy != baseline).any():
         paths += plot_averted(table, baseline, level, out)
     paths += plot_tenure(sweep.tenure, sweep.runs, sweep.shocks, table, baseline, out)

@@ -204,6 +204,12 @@ def destination_counts(deps: pd.DataFrame) -> pd.DataFrame:
     return d.groupby(cols, sort=True).size().rename("leavers").reset_index()
 
 
+def _observed_dir(config: dict) -> str:
+    """The run's `observed.dir` (the observed data its comparisons use; "" = the shipped record)."""
+    obs = config.get("observed")
+    return str(obs.get("dir", "")) if isinstance(obs, dict) else ""
+
+
 def _read_run(folder: Path, name: str) -> tuple[dict, pd.DataFrame, pd.DataFrame, list[dict], pd.DataFrame]:
     summary = json.loads((folder / "summary.json").read_text())
     missing = [k for k in ("policy", "seed", "window", "config", "figures") if k not in summary]
@@ -223,6 +229,7 @@ def _read_run(folder: Path, name: str) -> tuple[dict, pd.DataFrame, pd.DataFrame
         "config_hash": summary.get("config_hash", ""),
         "window_start": summary["window"]["start"],
         "window_end": summary["window"]["end"],
+        "observed_dir": _observed_dir(config),
         "cost_total": float(summary["figures"].get("policy_cost_total", 0.0)),
     }
     daily = pd.read_csv(folder / "daily.csv")

@@ -1,11 +1,11 @@
 """Calibration by approximate Bayesian computation (ABC-SMC, pyabc) of the free parameters to the observed record.
 
-Targets and distance: the summary statistics of `sim.targets` (announcements in three 4-day
+Targets and distance: the summary statistics of `sim.calibration.targets` (announcements in three 4-day
 bins over 1-12 Feb 2026, late announcements, founders left on 11 Feb, headcount shortfall
 below 1,000), compared by pyabc's adaptive L1 distance (Prangle 2017): each statistic is
 divided by its mean absolute deviation over the last generation's simulations, so counts of
 a few announcements and a headcount shortfall of tens of people weigh alike, and a statistic
-that every simulation matches drops out. Priors: `sim.freeparams`.
+that every simulation matches drops out. Priors: `sim.calibration.freeparams`.
 
 Parallel and reproducible: pyabc's own parallel samplers reseed each worker from the OS, so
 their results differ between runs (pyabc issues #392, #400). The default sampler here is
@@ -19,6 +19,7 @@ the nodes) are options.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import functools
 import random
 import tempfile
@@ -88,8 +89,9 @@ class Simulator:
     """pyabc's model: free-parameter values in, summary statistics out; the run's seed comes from numpy's global
     generator, which pyabc's samplers (and the seeded sampler below) set per worker or task."""
 
-    def __init__(self, base: RunConfig, names: tuple[str, ...], headcount_floor: int):
+    def __init__(self, base: RunConfig, names: tuple[str, ...], headcount_floor: int, spec: targets.Spec | None = None):
         self.base, self.names, self.floor = base, tuple(names), int(headcount_floor)
+        self.spec = targets.shipped_spec().with_floor(self.floor) if spec is None else spec
 
     def run(self, theta, seed: int):
         """One simulation at `theta` (a mapping of free-parameter values) with `seed`: the Result."""
@@ -100,7 +102,7 @@ class Simulator:
         """pyabc's call: `z` holds each parameter on the unbounded scale (see `from_z`)."""
         seed = int(np.random.randint(0, 2**31 - 1))  # noqa: NPY002 - pyabc seeds the global generator per task
         res = self.run(from_z({n: z[n] for n in self.names}), seed)
-        return targets.simulated_stats(res.daily, res.departures, self.floor)
+        return self.spec.simulated(res.daily, res.departures)
 
 
 def from_z(z: dict[str, float]) -> dict[str, float]:
@@ -184,7 +186,7 @@ class SeededMappingSampler(MappingSampler):
 
 def prior(names) -> pyabc.Distribution:
     """pyabc prior of the named free parameters on the unbounded scale z (`from_z`): standard logistic, which is
-    exactly the uniform or log-uniform prior of `sim.freeparams` mapped through logit(F(value))."""
+    exactly the uniform or log-uniform prior of `sim.calibration.freeparams` mapped through logit(F(value))."""
     return pyabc.Distribution(**{p.name: pyabc.RV("logistic", 0, 1) for p in freeparams.lookup(names, "params")})
 
 
@@ -207,9 +209,11 @@ def make_sampler(s: Settings):
 
 
 def calibration_base(run: RunConfig, window_end: str) -> RunConfig:
-    """The run config ABC simulates: `run` stopped at `window_end`, without posterior or free settings."""
+    """The run config ABC simulates: `run` stopped at `window_end`, without posterior or free settings; shocks dated
+    after `window_end` cannot act before it and are left out (a backtest's runs stop at its cutoff)."""
     base = dataclasses.replace(run, posterior_file="", posterior_draw=-1, free={})
     base.window = dataclasses.replace(run.window, end=window_end)
+    base.shocks = [s for s in run.shocks if s.date <= window_end]
     return base
 
 
@@ -217,7 +221,7 @@ def synthetic_stats(run: RunConfig, values: dict[str, float], seed: int, headcou
     """Summary statistics of one run at known free-parameter values: 'observed' data for a recovery check."""
     sim = Simulator(calibration_base(run, window_end), tuple(values), headcount_floor)
     res = sim.run(values, seed)
-    return targets.simulated_stats(res.daily, res.departures, sim.floor)
+    return sim.spec.simulated(res.daily, res.departures)
 
 
 def run_abc(
@@ -226,16 +230,25 @@ def run_abc(
     observed: dict[str, float] | None = None,
     db_dir: Path | None = None,
     headcount_floor: int | None = None,
+    record=None,
 ) -> Calibration:
     """ABC-SMC of `settings.params` for the scenario `run`, fitted to `observed` (default: the shipped record;
-    `headcount_floor` defaults to its reported headcount bound). numpy's and Python's global generators are
+    `headcount_floor` defaults to its reported headcount bound). With `record` (sim.data.record.Record), the targets
+    are that record's statistics and runs stop on its last day. numpy's and Python's global generators are
     seeded for pyabc and restored afterwards."""
     s = settings.check()
     names = tuple(s.params)
-    obs = targets.observed_stats() if observed is None else dict(observed)
-    floor = targets.observed_headcount_floor() if headcount_floor is None else int(headcount_floor)
-    base = calibration_base(run, s.window_end)
-    sim = Simulator(base, names, floor)
+    if record is not None:
+        s = dataclasses.replace(s, window_end=record.end.isoformat())
+        base = calibration_base(run, s.window_end)
+        spec = targets.spec(record, dt.date.fromisoformat(base.window.start))
+        floor = -1
+    else:
+        base = calibration_base(run, s.window_end)
+        floor = targets.observed_headcount_floor() if headcount_floor is None else int(headcount_floor)
+        spec = targets.shipped_spec().with_floor(floor)
+    obs = spec.observed if observed is None else dict(observed)
+    sim = Simulator(base, names, floor, spec)
     distance = pyabc.AdaptivePNormDistance(p=1, scale_function=mean_absolute_deviation)
     sampler = make_sampler(s)
     np_state, py_state = np.random.get_state(), random.getstate()  # noqa: NPY002
@@ -283,7 +296,8 @@ def run_abc(
         "settings": {k: v for k, v in dataclasses.asdict(s).items() if k != "progress"},
         "observed": obs,
         "headcount_floor": floor,
-        "statistics": list(targets.STATS),
+        "statistics": list(obs),
+        "record": record.where if record is not None else "the shipped record (sim/data)",
         "generations": gens.to_dict(orient="records"),
         "simulations": int(gens["samples"].sum()),
         "seconds": round(seconds, 1),

@@ -60,28 +60,35 @@ def _band(ax, b: pd.DataFrame, color: str, label: str, step: bool = False) -> No
         ax.plot(x, b["q50"], color=color, lw=1.5, label=label)
 
 
-def fit_figure(pred: Predictive, run: RunConfig, path: Path) -> Path:
-    """Observed vs simulated: daily and cumulative announcements over 1-12 Feb, founders remaining, headcount."""
-    _save(fit_fig(pred, run), path)
+def fit_figure(pred: Predictive, run: RunConfig, path: Path, record=None) -> Path:
+    """Observed vs simulated: daily and cumulative announcements over the targets' window (1-12 Feb 2026 for the
+    shipped record), founders remaining, headcount. Observed lines end where the record ends."""
+    _save(fit_fig(pred, run, record), path)
     return path
 
 
-def fit_fig(pred: Predictive, run: RunConfig):
+def fit_fig(pred: Predictive, run: RunConfig, record=None):
     """The figure of `fit_figure` (a pyplot figure: close it when done). Every axis counts people or posts, so
     ticks are whole numbers; legends sit where the curves are not (the headcount's low after the layoff is in
-    the lower left)."""
+    the lower left). `record` (sim.data.record.Record): the observed data, default the shipped record."""
+    from sim.data import record as rec_mod
+
+    rec = rec_mod.load(None) if record is None else record
     fig, axes = plt.subplots(2, 2, figsize=(12, 8))
-    obs = targets.observed_daily()
-    days = list(obs.index)
-    d = pred.daily[(pred.daily.date >= targets.START) & (pred.daily.date <= targets.END)]
     span = sorted(pred.daily.date.unique())
+    spec = targets.spec(rec, span[0])
+    first, last = spec.start, spec.end
+    obs = observed.announced_by_day(first, last, rec.departures)
+    days = list(obs.index)
+    d = pred.daily[(pred.daily.date >= first) & (pred.daily.date <= last)]
     events = _events(run, span[0])
 
     ax = axes[0, 0]
     _band(ax, bands(d, "announced"), "C0", "simulated median", step=True)
-    ax.plot(days, obs.values, "ko", ms=5, label="observed (sim/data/departures.csv)")
-    _shock_lines(ax, events, targets.START, targets.END)
-    ax.set_title("Announced departures per day, 1-12 Feb 2026")
+    where = " (sim/data/departures.csv)" if record is None else ""  # a user's record: the report names its folder
+    ax.plot(days, obs.values, "ko", ms=5, label=f"observed{where}")
+    _shock_lines(ax, events, first, last)
+    ax.set_title(f"Announced departures per day, {first} to {last}")
     ax.set_ylabel("announcements")
     ax.legend(fontsize=7, loc="center left")
 
@@ -89,15 +96,16 @@ def fit_fig(pred: Predictive, run: RunConfig):
     cum = d.sort_values("date").assign(cum=lambda x: x.groupby("draw")["announced"].cumsum())
     _band(ax, bands(cum, "cum"), "C0", "simulated median", step=True)
     ax.plot(days, obs.cumsum().values, "k-o", ms=4, label="observed")
-    _shock_lines(ax, events, targets.START, targets.END)
-    ax.set_title("Cumulative announcements from 1 Feb 2026")
-    ax.set_ylabel("announcements since 1 Feb")
+    _shock_lines(ax, events, first, last)
+    ax.set_title(f"Cumulative announcements from {first}")
+    ax.set_ylabel(f"announcements since {first}")
     ax.legend(fontsize=7, loc="center left")
 
     ax = axes[1, 0]
     _band(ax, bands(pred.daily, "founders_remaining"), "C2", "simulated median")
-    founders = observed.load_founders()
-    ax.step(span, [observed.founders_remaining(x, founders) for x in span], "k", where="post", label="observed")
+    if rec.founders is not None:
+        seen = [x for x in span if x <= rec.end]  # the observed line ends where the record ends
+        ax.step(seen, [observed.founders_remaining(x, rec.founders) for x in seen], "k", where="post", label="observed")
     _shock_lines(ax, events, span[0], span[-1])
     ax.set_title("Founders at the lab (owner-founder included)")
     ax.set_ylabel("co-founders")
@@ -105,8 +113,9 @@ def fit_fig(pred: Predictive, run: RunConfig):
 
     ax = axes[1, 1]
     _band(ax, bands(pred.daily, "headcount"), "C1", "simulated median")
-    floor = targets.observed_headcount_floor()
-    ax.plot([targets.HEADCOUNT_DAY], [floor], "k^", ms=8, label=f"observed: over {floor:,}")
+    for _, day, value, bound in spec.headcount:
+        marker, label = ("k^", f"observed: over {value:,}") if bound == "at_least" else ("ko", f"observed: {value:,}")
+        ax.plot([day], [value], marker, ms=8, label=label)
     _shock_lines(ax, events, span[0], span[-1])
     ax.set_title("Headcount")
     ax.set_ylabel("people")
@@ -164,18 +173,23 @@ def _md_table(df: pd.DataFrame, floatfmt: str = ".3g") -> str:
     return "\n".join(lines)
 
 
-def write_report(post: Posterior, pred: Predictive, run: RunConfig, out: Path) -> dict:
-    """Write fit_report.md, fit_summary.csv, predictive tables and both figures into `out`; return the key numbers."""
+def write_report(post: Posterior, pred: Predictive, run: RunConfig, out: Path, record=None) -> dict:
+    """Write fit_report.md, fit_summary.csv, predictive tables and both figures into `out`; return the key numbers.
+    `record` (sim.data.record.Record): the observed data the report compares with (default: the shipped record)."""
     out = Path(out)
     summ = post.summary(LEVEL)
-    cov = coverage(pred)
-    checks = stat_checks(pred, post.meta.get("observed") or targets.observed_stats())
+    cov = coverage(pred, record)
+    if record is None:
+        obs_stats = targets.observed_stats()
+    else:
+        obs_stats = targets.spec(record, min(pred.daily["date"])).observed
+    checks = stat_checks(pred, obs_stats)
     gens = pd.DataFrame(post.meta.get("generations", []))
     write_atomic(out / "fit_summary.csv", csv_bytes(summ))
     write_atomic(out / "predictive_daily.csv", csv_bytes(pred.daily))
     write_atomic(out / "predictive_stats.csv", csv_bytes(pred.stats))
     write_atomic(out / "predictive_checks.csv", csv_bytes(checks))
-    fit_figure(pred, run, out / "fit.png")
+    fit_figure(pred, run, out / "fit.png", record)
     posterior_figure(post, out / "posterior.png")
     ess = float(1.0 / np.sum(post.weights**2))
     numbers = {"coverage": cov, "ess": ess, "particles": len(post.samples), "simulations": post.meta.get("simulations")}
@@ -198,8 +212,11 @@ def write_report(post: Posterior, pred: Predictive, run: RunConfig, out: Path) -
         "",
         "## Posterior predictive check",
         "",
-        f"Observed daily announcements over 1-12 Feb 2026 inside the 90 % band: {cov['covered_90']} of {cov['days']}"
-        f" days; inside the 50 % band: {cov['covered_50']} of {cov['days']} ({pred.stats.shape[0]} draws).",
+        f"Observed data: {record.where if record is not None else 'the shipped record (sim/data)'}.",
+        "",
+        f"Observed daily announcements over the targets' window inside the 90 % band: {cov['covered_90']} of "
+        f"{cov['days']} days; inside the 50 % band: {cov['covered_50']} of {cov['days']} "
+        f"({pred.stats.shape[0]} draws).",
         "",
         _md_table(checks),
         "",

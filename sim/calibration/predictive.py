@@ -7,6 +7,7 @@ so the fit report shows the same worlds the policies are compared in.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
@@ -16,6 +17,7 @@ from tqdm import tqdm
 from sim.calibration import freeparams, parallel, targets
 from sim.calibration.posterior import Posterior
 from sim.config.params import RunConfig, model_params
+from sim.data import observed
 from sim.model.lab import AttritionModel
 from sim.run.results import collect
 
@@ -32,27 +34,33 @@ class Predictive:
 
 
 def _one(args):
-    run, values, k, floor = args
+    run, values, k, spec = args
     res = collect(AttritionModel(model_params(freeparams.apply(run, values)), seed=k).run())
     daily = res.daily[["date", *DAILY]].copy()
     daily.insert(0, "draw", k)
-    stats = {"draw": k, **targets.simulated_stats(res.daily, res.departures, floor)}
+    stats = {"draw": k, **spec.simulated(res.daily, res.departures)}
     return daily, stats
 
 
 def simulate(
-    run: RunConfig, post: Posterior, draws: int, procs: int = 1, window_end: str | None = None, progress: bool = True
+    run: RunConfig,
+    post: Posterior,
+    draws: int,
+    procs: int = 1,
+    window_end: str | None = None,
+    progress: bool = True,
+    record=None,
 ) -> Predictive:
-    """Run draws 0..draws-1 of `post` (draw k with seed k) on the scenario `run`, optionally cut at `window_end`."""
+    """Run draws 0..draws-1 of `post` (draw k with seed k) on the scenario `run`, optionally cut at `window_end`;
+    the statistics are those of `record` (sim.data.record.Record; default: the shipped one)."""
     base = dataclasses.replace(run, posterior_file="", posterior_draw=-1, free={})
     if window_end:
         base.window = dataclasses.replace(run.window, end=window_end)
+        base.shocks = [s for s in run.shocks if s.date <= window_end]  # later ones cannot act before the end
+    spec = targets.shipped_spec() if record is None else targets.spec(record, dt.date.fromisoformat(base.window.start))
     rows = post.draw_indices(draws)
     names = post.names
-    tasks = [
-        (base, {n: float(post.samples.iloc[i][n]) for n in names}, k, targets.observed_headcount_floor())
-        for k, i in enumerate(rows)
-    ]
+    tasks = [(base, {n: float(post.samples.iloc[i][n]) for n in names}, k, spec) for k, i in enumerate(rows)]
     bar = {"total": draws, "desc": "posterior predictive", "unit": "run", "disable": not progress, "leave": False}
     if procs > 1:
         with parallel.pool(procs) as pool:
@@ -70,9 +78,14 @@ def bands(daily: pd.DataFrame, column: str, q=BANDS) -> pd.DataFrame:
     return out
 
 
-def coverage(pred: Predictive) -> dict[str, float]:
-    """Share of observed daily announcement counts (1-12 Feb 2026) inside the 50 % and 90 % predictive bands."""
-    obs = targets.observed_daily()
+def coverage(pred: Predictive, record=None) -> dict[str, float]:
+    """Share of observed daily announcement counts (1-12 Feb 2026, or the window of `record`'s statistics) inside
+    the 50 % and 90 % predictive bands."""
+    if record is None:
+        obs = targets.observed_daily()
+    else:
+        spec = targets.spec(record, min(pred.daily["date"]))
+        obs = observed.announced_by_day(spec.start, spec.end, record.departures)
     b = bands(pred.daily, "announced").reindex(obs.index)
     inside90 = (obs >= b["q05"]) & (obs <= b["q95"])
     inside50 = (obs >= b["q25"]) & (obs <= b["q75"])
@@ -89,7 +102,7 @@ def stat_checks(pred: Predictive, observed: dict[str, float]) -> pd.DataFrame:
     """Per summary statistic: observed value, predictive median and 90 % interval, and the share of draws below,
     at and above the observed value (a posterior predictive check)."""
     rows = []
-    for s in targets.STATS:
+    for s in [k for k in observed if k in pred.stats.columns]:
         x = pred.stats[s].to_numpy(float)
         o = observed[s]
         lo, med, hi = np.quantile(x, [0.05, 0.5, 0.95])

@@ -97,11 +97,23 @@ def calibrate_parser() -> argparse.ArgumentParser:
         help="skip ABC: write the fit report of this posterior (a name such as xai, or a CSV path); needs no pyabc",
     )
     p.add_argument("--no-progress", action="store_true", help="no progress bars")
+    add_observed_option(p)
     p.add_argument("overrides", nargs="*", help="Hydra overrides of the scenario, e.g. company.headcount=800")
     return p
 
 
-def _abc(args, run, preset: dict):
+def add_observed_option(p: argparse.ArgumentParser) -> None:
+    """The `--observed DIR` option shared by the commands that compare with the record."""
+    p.add_argument(
+        "--observed",
+        metavar="DIR",
+        default="",
+        help="a folder of observed-data CSVs in the shipped schema (departures.csv; optional founders.csv, "
+        "headcount.csv, counts.csv) to use instead of the shipped record (sim/data)",
+    )
+
+
+def _abc(args, run, preset: dict, record=None):
     """Run ABC-SMC with the command line's settings; the posterior."""
     _need("exodus-calibrate", "pyabc")
     logging.getLogger("ABC").setLevel(logging.WARNING)
@@ -120,7 +132,7 @@ def _abc(args, run, preset: dict):
         f"[exodus-calibrate] ABC-SMC of {', '.join(settings.params)}: population {settings.population}, "
         f"up to {settings.generations} generations, {settings.procs} process(es), seed {settings.seed}"
     )
-    post = calibrate.run_abc(run, settings, db_dir=Path(args.out)).posterior
+    post = calibrate.run_abc(run, settings, db_dir=Path(args.out), record=record).posterior
     post.meta["overrides"] = list(args.overrides)
     return post
 
@@ -132,6 +144,7 @@ def calibrate_main(argv: list[str] | None = None) -> None:
     from sim.calibration import posterior, predictive
     from sim.calibration.fitreport import write_report
     from sim.config.compose import CONF_DIR
+    from sim.data import record as records
     from sim.model.version import model_fingerprint
     from sim.run.files import write_atomic
 
@@ -146,17 +159,19 @@ def calibrate_main(argv: list[str] | None = None) -> None:
         if draws < 1:
             raise ConfigError("draws", draws, "an integer >= 1")
         run = _scenario(args.overrides)
+        record = records.load(args.observed) if args.observed else None
+        end = record.end.isoformat() if record is not None else targets_end()
         out.mkdir(parents=True, exist_ok=True)
         if args.posterior:
             post = posterior.load(args.posterior)
             print(f"[exodus-calibrate] fit report of {posterior.resolve_path(args.posterior)} (no ABC run)")
         else:
-            post = _abc(args, run, preset)
+            post = _abc(args, run, preset, record)
         posterior.write(post, out / "posterior.csv")
         yaml_text = posterior.posterior_yaml(post, args.name, f"{out / 'posterior.csv'}")
         write_atomic(out / "posterior" / f"{args.name}.yaml", yaml_text.encode())
-        pred = predictive.simulate(run, post, draws, args.procs, targets_end(), progress=not args.no_progress)
-        numbers = write_report(post, pred, run, out)
+        pred = predictive.simulate(run, post, draws, args.procs, end, progress=not args.no_progress, record=record)
+        numbers = write_report(post, pred, run, out, record)
     except (ConfigError, DataError) as exc:
         _fail(prog, str(exc))
     summ = post.summary(0.9)

@@ -105,7 +105,24 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument(
         "--csv", action="store_true", help="also write the stacked tables (runs, pairs, daily, tenure) as CSV"
     )
+    ap.add_argument(
+        "--observed",
+        metavar="DIR",
+        default="",
+        help="a folder of observed-data CSVs to draw against the runs (default: the runs' observed.dir, else the "
+        "shipped record)",
+    )
     return ap.parse_args(argv)
+
+
+def _record(args, runs: pd.DataFrame):
+    """The observed record: --observed, else the one folder the runs were given (observed.dir), else the shipped."""
+    from sim.data.record import load
+
+    if args.observed:
+        return load(args.observed)
+    dirs = sorted(set(runs["observed_dir"].fillna(""))) if "observed_dir" in runs else [""]
+    return load(dirs[0] if len(dirs) == 1 else None)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -118,6 +135,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"exodus-compare: ... and {len(sweep.skipped) - SHOW_SKIPPED} more (see skipped.csv)", file=sys.stderr)
     if sweep.runs.empty:
         _fail(f"{root}: no complete runs to compare ({len(sweep.skipped)} run folder(s) skipped)")
+    record = _record(args, sweep.runs)
     metrics = per_run(sweep.runs, sweep.daily)
     table = policy_table(metrics, args.baseline)
     paired = pairs(metrics, args.baseline, "departures")
@@ -141,11 +159,9 @@ def run(args: argparse.Namespace) -> int:
     if not args.no_plots:
         from sim.analysis.plots import plot_all  # matplotlib is slow to import; only when plotting
 
-        written += plot_all(sweep, table, args.baseline, LEVEL, out, dest)
+        written += plot_all(sweep, table, args.baseline, LEVEL, out, dest, record)
 
-    from sim.data.observed import load_departures
-
-    n_obs = len(load_departures())
+    n_obs = len(record.departures)
     print(f"{root}: {len(sweep.runs)} complete runs, {len(sweep.skipped)} skipped\n")
     print(format_table(table, args.baseline))
     notes = NOTES.format(n_obs=n_obs, baseline=args.baseline, pct=round(LEVEL * 100))

@@ -43,13 +43,30 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--host", default=DEFAULT_HOST, help=f"address to listen on (default {DEFAULT_HOST})")
     parser.add_argument("--port", type=int, default=8765, help="port (default 8765; 0 picks a free one)")
     parser.add_argument("--dev", action="store_true", help="development mode: reload on code changes")
+    parser.add_argument(
+        "--observed",
+        metavar="DIR",
+        default="",
+        help="a folder of observed-data CSVs to show (departures.csv; optional founders.csv, headcount.csv, "
+        "counts.csv); default: the shipped record",
+    )
     args = parser.parse_args(argv)
     try:
         import solara  # noqa: F401
     except ImportError:
         sys.exit("exodus-dashboard needs the dashboard extra: pip install -e '.[dashboard]'")
+    env = server_env()
+    if args.observed:
+        from sim.data.observed import DataError
+        from sim.data.record import load
+
+        try:  # checked here, so a bad folder stops with one line before the server starts
+            load(args.observed)
+        except DataError as exc:
+            sys.exit(f"exodus-dashboard: error: {exc}")
+        env["EXODUS_OBSERVED"] = os.path.abspath(args.observed)
     cmd = server_command(args.host, args.port, production=not args.dev)
-    os.execve(cmd[0], cmd, server_env())
+    os.execve(cmd[0], cmd, env)
 
 
 if __name__ == "__main__":

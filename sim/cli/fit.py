@@ -2,7 +2,8 @@
 
 Each trial is one job: it sets the free parameters (`free.*`, chosen by Optuna's TPE sampler),
 runs `fit.replicates` seeds up to 12 Feb 2026 and returns the mean L1 distance of their
-summary statistics (`sim.targets`) to the observed ones, each divided by `fit.scales`.
+summary statistics (`sim.calibration.targets`) to the observed ones, each divided by `fit.scales`; the observed
+record is the shipped one, or the folder given as `observed.dir=PATH`.
 A point fit says nothing of equifinality; `exodus-calibrate` (ABC) gives the posterior.
 
     exodus-fit                                   # conf/fit.yaml: 60 trials, results/fit/
@@ -46,22 +47,29 @@ def distance(stats: dict[str, float], observed: dict[str, float], scales: dict[s
 
 def objective(run, settings: FitSettings) -> float:
     """Mean distance to the observed record over `settings.replicates` seeds (seed, seed+1, ...)."""
+    import datetime as dt
+
     from sim.calibration import targets
     from sim.config.params import ConfigError, model_params
+    from sim.data import record
     from sim.model.lab import AttritionModel
     from sim.run.results import collect
 
     if settings.replicates < 1:
         raise ConfigError("fit.replicates", settings.replicates, "an integer >= 1")
-    unknown = [k for k in settings.scales if k not in targets.STATS]
+    # the targets of the record in observed.dir (default: the shipped one)
+    rec = record.load(run.observed.dir or None)
+    if dt.date.fromisoformat(run.window.end) < rec.end:
+        raise ConfigError("window.end", run.window.end, f"a date on or after the record's last day, {rec.end}")
+    spec = targets.spec(rec, dt.date.fromisoformat(run.window.start))
+    unknown = [k for k in settings.scales if k not in spec.stats and k not in targets.STATS]
     if unknown:
-        raise ConfigError(f"fit.scales.{unknown[0]}", unknown[0], f"one of {', '.join(targets.STATS)}")
-    obs = targets.observed_stats()
-    floor = targets.observed_headcount_floor()
+        raise ConfigError(f"fit.scales.{unknown[0]}", unknown[0], f"one of {', '.join(spec.stats)}")
+    obs = spec.observed
     total = 0.0
     for r in range(settings.replicates):
         res = collect(AttritionModel(model_params(run), seed=run.seed + r).run())
-        total += distance(targets.simulated_stats(res.daily, res.departures, floor), obs, settings.scales)
+        total += distance(spec.simulated(res.daily, res.departures), obs, settings.scales)
     return total / settings.replicates
 
 

@@ -561,6 +561,13 @@ class DesignConfig:
 
 
 @dataclass
+class ObservedConfig:
+    """Where the observed record is: a folder of CSVs in the shipped schema (sim/data/record.py); "" = the shipped one."""
+
+    dir: str = ""
+
+
+@dataclass
 class RunConfig(ModelParams):
     """A run as the command line sees it: the model's parameters plus seed and bookkeeping.
 
@@ -573,6 +580,7 @@ class RunConfig(ModelParams):
     study: str = "adhoc"
     lever: dict[str, LeverConfig] = field(default_factory=dict)
     design: DesignConfig = field(default_factory=DesignConfig)
+    observed: ObservedConfig = field(default_factory=ObservedConfig)  # the data compared with (not the model's)
     # free parameters (sim/calibration/freeparams.py), applied at the edge by sim.run.simulate.as_run_config:
     posterior_file: str = ""  # a posterior sample: a name ("xai": sim/data/posterior_xai.csv) or a CSV path
     posterior_draw: int = -1  # k >= 0: draw k of its fixed weighted resample; -1: the posterior median
@@ -624,6 +632,7 @@ def model_params(run: RunConfig | ModelParams) -> ModelParams:
 
 _NESTED["RunConfig"] = RunConfig
 _NESTED["DesignConfig"] = DesignConfig
+_NESTED["ObservedConfig"] = ObservedConfig
 
 
 def set_path(config, path: str, value) -> None:

@@ -117,7 +117,7 @@ def timeline_figure(model, daily: pd.DataFrame) -> Figure:
 
     record = window[window.date <= (last or model.start - dt.timedelta(days=1))]  # the record ends on its last post
     founders_obs = [observed.founders_remaining(d, obs["founders"]) for d in record.date]
-    if len(record):
+    if len(record) and obs["founders"] is not None:
         ax_found.step(record, founders_obs, where="post", color=OBS, label=f"observed (to {record[-1]:%-d %b %Y})")
         ax_found.plot(record[-1], founders_obs[-1], "o", color=OBS, ms=3)
     ax_found.plot(dates, daily.founders_remaining, color=SIM, label="simulated")

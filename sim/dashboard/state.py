@@ -10,6 +10,7 @@ starts on the `conf/` defaults instead.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import threading
 from functools import cache
 
@@ -245,6 +246,9 @@ class DashboardModel(AttritionModel):
         return daily_table(self).iloc[: self.days_run]
 
 
+OBSERVED_ENV = "EXODUS_OBSERVED"  # set by `exodus-dashboard --observed DIR`: the folder of observed data
+
+
 @cache
 def dashboard_class(base: str) -> type[DashboardModel]:
     """The dashboard's model class whose runs start from the parameter set `base` (one class per set)."""
@@ -255,12 +259,12 @@ def dashboard_class(base: str) -> type[DashboardModel]:
 
 @cache
 def observed_data() -> dict:
-    """Observed departures, founders and headcounts (read once per process; read-only)."""
-    return {
-        "departures": observed.load_departures(),
-        "founders": observed.load_founders(),
-        "headcount": observed.load_headcount(),
-    }
+    """Observed departures, founders (None if the folder has none), headcounts, and the record's last day (read once
+    per process; read-only): the folder in $EXODUS_OBSERVED, else the shipped record."""
+    from sim.data import record
+
+    rec = record.load(os.environ.get(OBSERVED_ENV) or None)
+    return {"departures": rec.departures, "founders": rec.founders, "headcount": rec.headcount, "end": rec.end}
 
 
 def key_figures(model: DashboardModel) -> dict:
@@ -269,7 +273,8 @@ def key_figures(model: DashboardModel) -> dict:
     daily = model.series()
     n = model.days_run
     last = model.start + dt.timedelta(days=max(n - 1, 0))
-    announced_obs = observed.announced_by_day(model.start, last, obs["departures"]) if n else pd.Series(dtype=int)
+    seen = min(last, obs["end"])  # the record says nothing after its last day
+    announced_obs = observed.announced_by_day(model.start, seen, obs["departures"]) if n else pd.Series(dtype=int)
     row = daily.iloc[-1] if n else None
     return {
         "date": last.isoformat() if n else f"{model.start.isoformat()} (not started)",
@@ -282,7 +287,9 @@ def key_figures(model: DashboardModel) -> dict:
         "announced": int(daily.announced.sum()),
         "announced_observed": int(announced_obs.sum()),
         "founders_remaining": int(row.founders_remaining) if n else int(_founders_now(model)),
-        "founders_observed": observed.founders_remaining(last, obs["founders"]),
+        "founders_observed": (
+            observed.founders_remaining(seen, obs["founders"]) if obs["founders"] is not None else float("nan")
+        ),
         "mean_burnout": float(row.mean_burnout) if n else float("nan"),
         "mean_autonomy": float(row.mean_autonomy) if n else float("nan"),
         "policy_cost": float(sum(lv.cost for lv in model.levers)),

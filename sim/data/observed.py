@@ -87,8 +87,10 @@ def load_departures(path=None) -> pd.DataFrame:
                 "person": r["person"].strip(),
                 "role": r["role"].strip(),
                 "co_founder": flag == "true",
-                "note": r.get("note", "").strip(),
+                "note": (r.get("note") or "").strip(),
                 "source": r["source"].strip(),
+                # optional: where the person went (a firm, `spinout-N`, `other_tech`, `out`), as reported
+                "destination": (r.get("destination") or "").strip(),
             }
         )
     return pd.DataFrame(out).sort_values("announced", kind="stable").reset_index(drop=True)
@@ -132,6 +134,54 @@ def load_headcount(path=None) -> pd.DataFrame:
                 "bound": r["bound"],
                 "what": r.get("what", ""),
                 "source": r["source"],
+            }
+        )
+    return pd.DataFrame(out)
+
+
+COUNT_WHAT = {
+    "departures": "people who left (true departure date in the range)",
+    "key_departures": "people who left, operations staff (AI tutors) excepted",
+    "announced": "departures announced in the range",
+    "founders_left": "founders who left in the range",
+}
+COUNT_BOUNDS = ("lower", "upper", "exact")
+
+
+def load_counts(path=None) -> pd.DataFrame:
+    """Reported counts over a date range with a bound: `value` people (`what`) over `start`..`end`, as `bound`."""
+    path = path or DATA / "counts.csv"
+    rows = _read_rows(path, ("start", "end", "what", "bound", "value", "source"))
+    _no_duplicates(rows, path, ("start", "end", "what", "bound"))
+    out = []
+    for r in rows:
+        line = r["_line"]
+        start, end = _date(r["start"], path, line, "start"), _date(r["end"], path, line, "end")
+        if end < start:
+            raise DataError(path, line, f"column end: {end} is before start {start}")
+        what = r["what"].strip()
+        if what not in COUNT_WHAT:
+            raise DataError(path, line, f"column what: {what!r} is not one of {', '.join(COUNT_WHAT)}")
+        bound = r["bound"].strip()
+        if bound not in COUNT_BOUNDS:
+            raise DataError(path, line, f"column bound: {bound!r} is not one of {', '.join(COUNT_BOUNDS)}")
+        try:
+            value = int(r["value"])
+        except ValueError:
+            raise DataError(path, line, f"column value: {r['value']!r} is not a whole number") from None
+        if value < 0:
+            raise DataError(path, line, f"column value: {value} is negative")
+        if not r["source"].strip():
+            raise DataError(path, line, "column source: empty (every count needs a source)")
+        out.append(
+            {
+                "start": start,
+                "end": end,
+                "what": what,
+                "bound": bound,
+                "value": value,
+                "note": (r.get("note") or "").strip(),
+                "source": r["source"].strip(),
             }
         )
     return pd.DataFrame(out)

@@ -65,7 +65,7 @@ def _resolved(run: RunConfig, seed: int | None = None) -> dict:
 
 
 def _hash_resolved(resolved: dict) -> str:
-    keyed = {**resolved, "_code": model_fingerprint()}
+    keyed = {**{k: v for k, v in resolved.items() if k != "observed"}, "_code": model_fingerprint()}  # data: no effect
     return hashlib.sha256(json.dumps(keyed, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
 
