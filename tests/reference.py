@@ -24,12 +24,11 @@ import numpy as np
 from sim.config.params import ROLES, UNITS, ModelParams, parse_date, validate
 from sim.model import equations as eq
 from sim.model.destinations import DestinationTable, counter_keep_probability
-from sim.model.lab import ROLE_UNIT, SENIORITY, OfferDraws, exponential_key
+from sim.model.draws import OfferDraws, exponential_key
 from sim.model.shocks import push_series
-from sim.model.workforce import HIRE_KEYS, K
-from sim.schema import CAUSES, DEST_KINDS, FOUNDER
+from sim.model.workforce import HIRE_KEYS, ROLE_UNIT, SENIORITY, K
+from sim.schema import CAUSES, DEST_KINDS, FORCED, FOUNDER, POACHED, SPINOUT, VOLUNTARY
 
-VOLUNTARY, POACHED, SPINOUT, FORCED = range(4)
 NONE = -(10**9)  # "never happened" for day fields compared with >=
 LATER = 10**9  # "not before the end" for day fields compared with <
 

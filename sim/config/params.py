@@ -562,7 +562,8 @@ class DesignConfig:
 
 @dataclass
 class ObservedConfig:
-    """Where the observed record is: a folder of CSVs in the shipped schema (sim/data/record.py); "" = the shipped one."""
+    """Where the observed record is: a folder of CSVs in the shipped schema (sim/data/record.py); "": the shipped
+    one."""
 
     dir: str = ""
 

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.schema import ROLE_UNIT, ROLES
+
+SENIORITY = np.array([1.0, 0.8, 0.5, 0.4, 0.4, 0.1])  # assumption: co-founder .. operations (by role code)
+ROLE_UNIT = np.array(ROLE_UNIT)  # unit code of each role
 NEVER = np.iinfo(np.int32).max // 2  # a day index past any window
 # per-person uniforms drawn at hire, in this column order (then one per cross-team tie)
 HIRE_KEYS = ("safety", "high_performer", "forced", "announce", "delay", "spinout", "group", "quit", "offer", "burst")
@@ -116,3 +120,15 @@ class Workforce:
             setattr(self, f"{name}_by_column", new)
             setattr(self, name, new.T)
         self._capacity = capacity
+
+
+def role_vector(table: dict[str, float]) -> np.ndarray:
+    return np.array([float(table.get(r, 0.0)) for r in ROLES])
+
+
+def apportion(total: int, shares: np.ndarray) -> np.ndarray:
+    """Split an integer total by shares, largest remainders first (deterministic)."""
+    raw = total * shares / shares.sum()
+    out = np.floor(raw).astype(int)
+    out[np.argsort(-(raw - out), kind="stable")[: total - out.sum()]] += 1
+    return out

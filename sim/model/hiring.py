@@ -1,0 +1,138 @@
+"""Staff: the founding staff and backfill hiring, each new person's state and per-person draws."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.model import kernel
+from sim.model.agents import Employee
+from sim.model.draws import exponential_key
+from sim.model.workforce import CLOCK_KEYS, HIRE_KEYS, ROLE_UNIT, K, apportion, role_vector
+from sim.schema import (
+    FOUNDER,
+    ROLES,
+    UNITS,
+)
+
+
+class HiringMixin:
+    """Methods of `AttritionModel` (sim/model/lab.py) for this mechanism; they use its state."""
+
+    def _build_staff(self) -> None:
+        c = self.p.company
+        shares = role_vector(c.role_mix)
+        shares[FOUNDER] = 0.0
+        counts = apportion(c.headcount - c.founders, shares)
+        counts[FOUNDER] = c.founders
+        roles = np.repeat(np.arange(len(ROLES)), counts).astype(np.int8)
+        rng = self._hire_rng
+        rng.shuffle(roles[c.founders :])
+
+        # teams: each unit's members in chunks of team_size; founders lead the first research teams
+        team = np.zeros(roles.size, dtype=np.int32)
+        team_unit, next_team = [], 0
+        for u in range(len(UNITS)):
+            members = np.flatnonzero((ROLE_UNIT[roles] == u) & (roles != FOUNDER))
+            k = max(1, int(np.ceil(members.size / c.team_size))) if members.size or u == 0 else 0
+            team[members] = next_team + np.arange(members.size) % max(k, 1)
+            if u == 0:
+                founders = np.flatnonzero(roles == FOUNDER)
+                team[founders] = next_team + np.arange(founders.size) % max(k, 1)
+            team_unit += [u] * k
+            next_team += k
+        self.team_unit = np.array(team_unit, dtype=np.int64)
+        self.n_teams = next_team
+        self.team_target = np.zeros((self.n_teams, len(ROLES)), dtype=np.int64)
+        np.add.at(self.team_target, (team, roles), 1)
+        self.team_target[:, FOUNDER] = 0  # founders are not replaced
+        self.team_posts = self.team_target.sum(1)  # posts to fill per team
+        self.team_role_active = np.zeros_like(self.team_target)
+        self.team_active = np.zeros(self.n_teams, dtype=np.int64)
+        self._posts = np.arange(self.team_target.size)  # a (team, role) post's index, team-major
+
+        founded = self.resolved.founded_day
+        hired = rng.integers(min(founded, -1), 0, size=roles.size, endpoint=False).astype(np.int32)
+        hired[roles == FOUNDER] = founded
+        slots = self._add_people(roles, team, hired, initial=True)
+        self.workforce.immune[slots[: c.owner_founders]] = True
+        self.founders_start = int(c.founders)
+
+    def _add_people(self, roles, teams, hired, initial=False) -> np.ndarray:
+        """Hire people into new slots with their per-person draws; return the slots."""
+        wf, count = self.workforce, len(roles)
+        sl = wf.add(count)
+        slots = np.arange(sl.start, sl.stop)
+        keys = self._hire_rng.random((count, len(HIRE_KEYS) + wf.n_ties))
+        clock_keys = exponential_key(keys[:, CLOCK_KEYS])
+        self._fill_hires(sl.start, roles, teams, hired, keys, clock_keys, initial)
+        self.employees.extend(Employee(self, s) for s in range(sl.start, sl.stop))
+        for lever in getattr(self, "levers", ()):
+            lever.on_hire(self, slots)
+        return slots
+
+    def _hire(self, t) -> int:
+        """Backfill: each vacancy (a team's unfilled post in a role) is filled today w.p. 1/hire_fill_days."""
+        vacancies = np.maximum(self.team_target - self.team_role_active, 0).ravel()
+        posts = np.repeat(self._posts, vacancies)  # one entry per vacancy, by team then role
+        if posts.size == 0:
+            return 0
+        filled = posts[self._hire_rng.random(posts.size) < 1.0 / self.p.company.hire_fill_days]
+        if filled.size == 0:
+            return 0
+        teams, roles = np.divmod(filled, len(ROLES))
+        self._add_people(roles.astype(np.int8), teams, np.full(filled.size, t))
+        return filled.size
+
+    def _hire_constants(self) -> None:
+        """`fill_hires`' arguments that hold for the whole run, packed by name once."""
+        d, pk = self.p.dynamics, kernel.pack
+        self._hire_cols = pk(
+            kernel.HireCols,
+            safety=K["safety"],
+            performer=K["high_performer"],
+            forced=K["forced"],
+            announce=K["announce"],
+            spinout=K["spinout"],
+            group=K["group"],
+            n_keys=len(HIRE_KEYS),
+        )
+        self._hire_roles = pk(
+            kernel.HireRoles,
+            seniority=self.seniority_by_role,
+            pay=self.pay_by_role,
+            load=self.load_by_role,
+            grant=self.grant_by_role,
+            autonomy0=self.a0_by_role,
+            safety=self.safety_by_role,
+        )
+        self._hire_rules = pk(
+            kernel.HireRules,
+            cliff_day=self._cliff_day,
+            final_day=self._final_day,
+            has_cliff=bool(self.p.vesting.cliff_months),
+            mission0=float(d.mission_baseline if self.mech.mission else 1.0),
+            burnout0=float(d.initial_burnout),
+            rise=float(d.burnout_rise),
+            recovery=float(d.burnout_recovery),
+            performer_share=float(self.p.company.high_performer_share),
+        )
+
+    def _fill_hires(self, start, roles, teams, hired, keys, clock_keys, initial: bool) -> None:
+        """The new slots [start, start + len(roles)) get their state (`kernel.fill_hires`)."""
+        burnout_rule = 0 if not self.mech.burnout else 1 if initial else 2
+        counts = kernel.pack(kernel.TeamCounts, role_active=self.team_role_active, active=self.team_active)
+        kernel.fill_hires(
+            start,
+            roles,
+            teams,
+            hired,
+            keys,
+            clock_keys,
+            initial,
+            burnout_rule,
+            self._hire_cols,
+            self._hire_roles,
+            self._hire_rules,
+            self._people(kernel.HirePeople),
+            counts,
+        )
