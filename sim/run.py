@@ -15,7 +15,17 @@ import pandas as pd
 
 from . import posterior
 from .io import source_fingerprint
-from .params import ConfigError, ModelParams, RunConfig, as_plain, from_mapping, model_params, set_path, validate_run
+from .params import (
+    ConfigError,
+    ModelParams,
+    RunConfig,
+    _like,
+    as_plain,
+    from_mapping,
+    model_params,
+    set_path,
+    validate_run,
+)
 
 if TYPE_CHECKING:  # the model (Mesa, numba) is imported on first use: Hydra's parent process never needs it
     from .model import AttritionModel
@@ -107,7 +117,8 @@ def as_run_config(config) -> RunConfig:
         except Exception as exc:  # not an OmegaConf object either
             raise TypeError(f"cannot read a config from {type(config).__name__}") from exc
     config = {k: v for k, v in dict(config).items() if k != "hydra"}
-    run = validate_run(apply_design_row(from_mapping(RunConfig, config)))  # a design row may set any field
+    run = validate_run(from_mapping(RunConfig, config))  # types and ranges of the run-level values first
+    run = validate_run(apply_design_row(run))  # a design row may set any field
     return posterior.apply_to_run(run)  # posterior draw and free parameters
 
 
@@ -124,12 +135,16 @@ def apply_design_row(run: RunConfig) -> RunConfig:
         raise ConfigError("design.row", run.design.row, f"a row index in 0..{len(table) - 1} of {run.design.file}")
     for column, value in table.iloc[run.design.row].items():
         column = str(column)
-        if column == "seed":
-            run.seed = int(value)
-        elif column.startswith("free."):
-            run.free[column.removeprefix("free.")] = float(value)
-        elif not column.startswith("_"):
-            set_path(run, column, value)
+        try:
+            if column == "seed":
+                run.seed = _like(0, value, "seed")
+            elif column.startswith("free."):
+                run.free[column.removeprefix("free.")] = _like(0.0, value, column)
+            elif not column.startswith("_"):
+                set_path(run, column, value)
+        except ConfigError as exc:
+            where = f"design.file={run.design.file} row {run.design.row}"
+            raise ConfigError(f"{exc.field} ({where})", value, exc.allowed) from None
     return run
 
 
@@ -139,8 +154,16 @@ def read_design(path: str) -> pd.DataFrame:
         table = pd.read_csv(path)
     except FileNotFoundError:
         raise ConfigError("design.file", path, "an existing CSV file of parameter sets") from None
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise ConfigError("design.file", path, f"a readable CSV file ({exc})") from None
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, OSError, ValueError) as exc:
+        reason = " ".join(str(exc).split())
+        raise ConfigError("design.file", path, f"a readable CSV file ({type(exc).__name__}: {reason})") from None
+    dup = [
+        c
+        for c in table.columns
+        if "." in str(c) and str(c).rsplit(".", 1)[1].isdigit() and str(c).rsplit(".", 1)[0] in table.columns
+    ]
+    if dup:
+        raise ConfigError("design.file", path, f"a CSV file without repeated columns (repeated: {dup[0]})")
     if table.empty:
         raise ConfigError("design.file", path, "a CSV file with at least one row")
     return table
