@@ -7,8 +7,8 @@ problem is reported with the file, the line and the reason.
 from __future__ import annotations
 
 import csv
-import io
 import datetime as dt
+import io
 from importlib import resources
 from pathlib import Path
 
