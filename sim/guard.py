@@ -25,6 +25,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import yaml
 from omegaconf import OmegaConf
 
 from .params import ConfigError
@@ -194,6 +195,8 @@ class Composer:
 
 def one_line(exc: BaseException) -> str:
     """A Hydra or OmegaConf error as one line: its first line, the key it concerns and its cause's first line."""
+    if isinstance(exc, yaml.YAMLError):
+        return "YAML syntax error: " + " ".join(str(exc).split())
     parts = []
     for e in (exc, exc.__cause__):
         if e is None:
@@ -218,8 +221,9 @@ def culprit(exc: BaseException, overrides: list[str]) -> tuple[str, str]:
     for line in reversed(overrides):
         k, _, v = line.partition("=")
         bare = k.lstrip("+~")
-        if line in text or (key and bare == key) or f"'{bare}/{v}'" in text:
-            return bare, v
+        for one in v.split(","):
+            if line in text or (key and bare == key) or f"'{bare}/{one}'" in text or f"/{bare}/{one}.yaml" in text:
+                return bare, one if f"{bare}/{one}" in text else v
     return "command line", " ".join(overrides)
 
 
@@ -291,7 +295,7 @@ def plan(args, conf_dir: Path, calling_file: str, check_run) -> Plan:
         return Plan(True, cfg, jobs, Path(sweep_dir) if sweep_dir else None)
     except (ConfigError, DataError):
         raise
-    except (HydraException, OmegaConfBaseException, ValueError, OSError) as exc:
+    except (HydraException, OmegaConfBaseException, yaml.YAMLError, ValueError, OSError) as exc:
         field_name, value = culprit(exc, overrides)
         raise ConfigError(field_name, value, one_line(exc)) from None
     finally:
@@ -311,6 +315,8 @@ def _without_hydra(cfg) -> dict:
 def _check_sweep_values(composer: Composer, parsed, sweeps, check_run) -> None:
     """Each value of each swept key, with the other swept keys at their first value, composes and is accepted."""
     from hydra.core.override_parser.overrides_parser import OverridesParser
+    from hydra.errors import HydraException
+    from omegaconf.errors import OmegaConfBaseException
 
     from .bounds import BOUNDS, check_value
 
@@ -335,16 +341,25 @@ def _check_sweep_values(composer: Composer, parsed, sweeps, check_run) -> None:
                 parsed_value = parser.parse_override(f"seed={value}").value()
                 check_value("seed", parsed_value, BOUNDS["RunConfig"]["seed"])
                 continue
-            data = copy.deepcopy(base)
-            parsed_value = parser.parse_override(f"{key}={value}").value()
-            old = _get_dotted(base, key)
-            if isinstance(old, str) and isinstance(parsed_value, int | float | bool):
-                parsed_value = str(value)  # Hydra turns a number into the text a text field holds
-            if key.startswith(("+", "~")) or composer.is_group(key) or key.startswith("hydra."):
-                data = _without_hydra(composer.compose(overrides(key, value), multirun=False))
-            elif not _set_dotted(data, key, parsed_value):
-                data = _without_hydra(composer.compose(overrides(key, value), multirun=False))
             try:
-                check_run(data)
+                _check_one(composer, parser, base, overrides, key, value, check_run)
             except ConfigError as exc:
+                if "(in the sweep's value" in exc.allowed:
+                    raise
                 raise ConfigError(exc.field, exc.value, f"{exc.allowed} (in the sweep's value {key}={value})") from None
+            except (HydraException, OmegaConfBaseException, yaml.YAMLError) as exc:
+                raise ConfigError(key.lstrip("+~"), value, one_line(exc)) from None
+
+
+def _check_one(composer, parser, base, overrides, key, value, check_run) -> None:
+    """Compose (or, for a plain value, set) one swept value over the base and run the app's check on it."""
+    data = copy.deepcopy(base)
+    parsed_value = parser.parse_override(f"{key}={value}").value()
+    old = _get_dotted(base, key)
+    if isinstance(old, str) and isinstance(parsed_value, int | float | bool):
+        parsed_value = str(value)  # Hydra turns a number into the text a text field holds
+    if key.startswith(("+", "~")) or composer.is_group(key) or key.startswith("hydra."):
+        data = _without_hydra(composer.compose(overrides(key, value), multirun=False))
+    elif not _set_dotted(data, key, parsed_value):
+        data = _without_hydra(composer.compose(overrides(key, value), multirun=False))
+    check_run(data)
