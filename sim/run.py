@@ -144,7 +144,7 @@ def apply_design_row(run: RunConfig) -> RunConfig:
                 set_path(run, column, value)
         except ConfigError as exc:
             where = f"design.file={run.design.file} row {run.design.row}"
-            raise ConfigError(f"{exc.field} ({where})", value, exc.allowed) from None
+            raise ConfigError(exc.field, exc.value, f"{exc.allowed} (in {where})") from None
     return run
 
 
