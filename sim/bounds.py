@@ -84,7 +84,7 @@ PEOPLE = count(MAX_HEADCOUNT, why="people; budget: at most 200,000 staff")
 WEIGHT = real(0, 20, "a log hazard ratio per unit of its driver")
 LOGIT = real(0, 50, "a logit weight")
 CULTURE = real(-50, 50, "a logit term")
-MULTIPLE = real(0, 1000, "a pay multiple", lo_open=True)
+MULTIPLE = real(0.1, 100, "a pay multiple")
 YEARS_OF_PAY = real(0, 1000, "years of pay")
 DOLLARS = real(0, 1e9, "dollars a year", lo_open=True)
 SHARE_WEIGHT = real(0, 1e6, "a relative weight")
@@ -109,7 +109,7 @@ BOUNDS: dict[str, dict[str, object]] = {
         "hire_fill_days": real(1, MAX_DAYS, "mean days to fill a vacancy"),
     },
     "VestingConfig": {
-        "years": real(0, 10, "years of a vesting schedule", lo_open=True),
+        "years": real(1 / 12, 10, "years of a vesting schedule, at least a month"),
         "cliff_months": count(120, why="months"),
         "bump": real(1, 100, "a hazard multiplier"),
         "bump_days": days(),
@@ -182,7 +182,7 @@ BOUNDS: dict[str, dict[str, object]] = {
         "autonomy_cut": prob(),
         "burnout_bump": prob(),
         "hazard_amp": real(0, 100, "an excess hazard multiplier"),
-        "hazard_tau_days": real(0, MAX_DAYS, "days", lo_open=True),
+        "hazard_tau_days": real(1, MAX_DAYS, "days: the model steps a day at a time"),
         "forced_exits": PEOPLE,
         "forced_rule": TEXT,
         "unit": TEXT,
@@ -212,7 +212,7 @@ BOUNDS: dict[str, dict[str, object]] = {
         "stay_days": days(1),
         "quit_cut": prob(),
         "grant_years_of_pay": real(0, 100, "years of pay"),
-        "grant_years": real(0, 10, "years", lo_open=True),
+        "grant_years": real(1 / 12, 10, "years of a vesting schedule, at least a month"),
         "grant_cliff_months": count(120, why="months"),
         "autonomy_gain": prob(),
         "reorg_protection": prob(),
