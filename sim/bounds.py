@@ -7,7 +7,8 @@ has a use for infinity or NaN), and sizes bounded so that one run stays within a
   cross-team ties a person and a contagion window of at most 120 days, so a run's arrays stay under about
   1 GiB and a simulated year under about 15 s per 100,000 staff (README "Speed": 6-7 s for 120,000).
 - Durations in days are at most 3,653 (10 years); rates, multiples and weights are capped far above anything
-  reported (e.g. a hazard weight of 20 multiplies the hazard by e^20 = 5e8 per unit of its driver).
+  reported (e.g. a hazard weight of 10 multiplies the hazard by e^10 = 22,000 per unit of its driver; the calibration
+  priors reach 8).
 
 `check_fields` walks a config (dataclasses, lists, dicts) and refuses the first value of the wrong type or
 outside its range with a ConfigError naming the field, the value and what is allowed. `validate` and
@@ -81,7 +82,7 @@ TEXT = "text"
 DATE = "date"
 
 PEOPLE = count(MAX_HEADCOUNT, why="people; budget: at most 200,000 staff")
-WEIGHT = real(0, 20, "a log hazard ratio per unit of its driver")
+WEIGHT = real(0, 10, "a log hazard ratio per unit of its driver")
 LOGIT = real(0, 50, "a logit weight")
 CULTURE = real(-50, 50, "a logit term")
 MULTIPLE = real(0.1, 100, "a pay multiple")

@@ -237,6 +237,8 @@ def main(argv: list[str] | None = None) -> None:
 
     argv = sys.argv[1:] if argv is None else list(argv)
     args = get_args_parser().parse_args(argv)
+    if args.experimental_rerun is not None:  # it unpickles a file: code from outside the config's checks
+        fail("--experimental-rerun is not supported by exodus (run the same command line again to resume)")
     if args.help or args.hydra_help or args.shell_completion or args.info or args.cfg:
         sys.argv = [sys.argv[0], *argv]
         return _app()

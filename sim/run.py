@@ -106,7 +106,7 @@ def replicate_seeds(run: RunConfig) -> range:
 def as_run_config(config) -> RunConfig:
     """Accept a RunConfig, ModelParams, OmegaConf config or plain mapping."""
     if isinstance(config, RunConfig):
-        return config
+        return validate_run(config)
     if isinstance(config, ModelParams):
         return RunConfig(**{f.name: getattr(config, f.name) for f in dataclasses.fields(ModelParams)})
     if not isinstance(config, Mapping):
@@ -183,6 +183,8 @@ def simulate(config, seed: int | None = None) -> Result:
     from .results import collect
 
     run = as_run_config(config)
+    if seed is not None:
+        validate_run(dataclasses.replace(run, seed=seed))
     seed = run.seed if seed is None else seed
     model = AttritionModel(model_params(run), seed=seed).run()
     result = collect(model)

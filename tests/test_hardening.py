@@ -372,3 +372,26 @@ def test_complete_lists_a_checksum_of_each_file(sweep_dir):
     for name, digest in listed.items():
         assert hashlib.sha256((folder / name).read_bytes()).hexdigest() == digest
     assert json.loads((folder / "summary.json").read_text())["seed"] == 0
+
+
+def test_a_pickled_rerun_is_refused(capsys, tmp_path):
+    with pytest.raises(SystemExit) as stop:
+        main(["--experimental-rerun", str(tmp_path / "config.pickle")])
+    assert stop.value.code == 2 and "--experimental-rerun" in capsys.readouterr().err
+
+
+def test_a_posterior_file_with_an_infinite_value_is_refused_by_line(capsys, tmp_path):
+    from sim import posterior
+
+    path = tmp_path / "post.csv"
+    shipped = posterior.load("xai").samples
+    bad = shipped.copy()
+    bad.iloc[2, 0] = float("inf")
+    bad.to_csv(path, index=False)
+    err = refused(capsys, tmp_path, *SHORT, f"posterior_file={path}", "posterior_draw=0")
+    assert "line 4" in err and "infinite" in err
+
+
+def test_simulate_checks_a_seed_given_apart():
+    with pytest.raises(ConfigError, match=r"^seed=-3 "):
+        sim.simulate({"company": {"headcount": 20}}, seed=-3)
