@@ -290,7 +290,19 @@ def check_fields(obj, where: str = "", only: tuple[str, ...] | None = None) -> N
         bound = bound_of(cls, f.name)
         if bound is None and cls == "RunConfig":
             bound = bound_of("ModelParams", f.name)
+        declared = str(f.type)
+        if isinstance(v, list) and not declared.startswith("list["):
+            raise ConfigError(path, v, _single(bound))
+        if isinstance(v, dict) and not declared.startswith("dict["):
+            raise ConfigError(path, v, _single(bound))
         _check_any(path, v, bound, f.name)
+
+
+def _single(bound) -> str:
+    """What a single-valued field allows, for a value that is a list or mapping instead."""
+    if isinstance(bound, Range):
+        return bound.describe()
+    return {BOOL: "true or false", DATE: "a date as YYYY-MM-DD"}.get(bound, "a single value, not a group")
 
 
 def _check_any(path: str, v, bound, name: str) -> None:
