@@ -3,12 +3,14 @@
 Bounds come from meaning: shares and probabilities in [0, 1], counts as integers, every number finite (no field
 has a use for infinity or NaN), and sizes bounded so that one run stays within a stated budget:
 
-- BUDGET: at most 200,000 staff (`company.headcount`), a window of at most 10 years (3,653 days), at most 100
-  cross-team ties a person and a contagion window of at most 120 days, so a run's arrays stay under about
-  1 GiB and a simulated year under about 15 s per 100,000 staff (README "Speed": 6-7 s for 120,000).
+- BUDGET: one run in about 1 GB of memory and a few minutes per simulated year. At most 200,000 staff
+  (`company.headcount`), a window of at most 10 years (3,653 days), at most 20 cross-team ties a person and a
+  contagion window of at most 120 days. Measured at the worst corner (200,000 staff in teams of one, 20 ties,
+  120-day window): 1.0 GB peak, 184 s for one simulated year on the shared 2-core machine (README fragment of
+  issue 18); with 100 ties it took 1.6 GB and 341 s, hence 20.
 - Durations in days are at most 3,653 (10 years); rates, multiples and weights are capped far above anything
-  reported (e.g. a hazard weight of 10 multiplies the hazard by e^10 = 22,000 per unit of its driver; the calibration
-  priors reach 8).
+  reported, and low enough that no sum of them overflows (a hazard weight multiplies a driver that is a share
+  or log years of pay: 50 x 11 < 709, where exp overflows; the calibration priors reach 8).
 
 `check_fields` walks a config (dataclasses, lists, dicts) and refuses the first value of the wrong type or
 outside its range with a ConfigError naming the field, the value and what is allowed. `validate` and
@@ -82,7 +84,7 @@ TEXT = "text"
 DATE = "date"
 
 PEOPLE = count(MAX_HEADCOUNT, why="people; budget: at most 200,000 staff")
-WEIGHT = real(0, 10, "a log hazard ratio per unit of its driver")
+WEIGHT = real(0, 50, "a log hazard ratio per unit of its driver, a share or log years of pay")
 LOGIT = real(0, 50, "a logit weight")
 CULTURE = real(-50, 50, "a logit term")
 MULTIPLE = real(0.1, 100, "a pay multiple")
@@ -102,7 +104,7 @@ BOUNDS: dict[str, dict[str, object]] = {
         "owner_founders": PEOPLE,
         "role_mix": SHARE_WEIGHT,
         "team_size": count(10_000, lo=1, why="people a team"),
-        "cross_ties": count(100, why="cross-team ties a person; budget"),
+        "cross_ties": count(20, why='cross-team ties a person (DESIGN: "a few"); budget'),
         "pay": DOLLARS,
         "grant_years_of_pay": YEARS_OF_PAY,
         "safety_minded_share": prob(),
@@ -338,3 +340,18 @@ def _check_any(path: str, v, bound, name: str) -> None:
         check_value(path, v, bound)
     else:
         raise ConfigError(path, v, "a known config field")  # a field without a declared bound: a schema bug
+
+
+def table() -> list[tuple[str, str]]:
+    """(class.field, what is allowed) for every declared bound: the table `python -m sim.bounds` prints."""
+    rows = []
+    for cls, entries in BOUNDS.items():
+        for name, bound in entries.items():
+            what = bound.describe() if isinstance(bound, Range) else _single(bound) if bound is not TEXT else "text"
+            rows.append((f"{cls}.{name}", what))
+    return rows
+
+
+if __name__ == "__main__":
+    for name, what in table():
+        print(f"{name:42} {what}")
