@@ -174,7 +174,7 @@ BOUNDS: dict[str, dict[str, object]] = {
         "recruit_days": days(1),
         "group_min": count(1000, lo=2, why="people"),
         "group_max": count(1000, lo=2, why="people"),
-        "offers_per_day": prob("a daily rate"),
+        "offers_per_day": Range(0, 1, hi_open=True, why="a daily chance, below 1 (1 is an infinite hazard)"),
         "offer_multiple": MULTIPLE,
         "culture": CULTURE,
     },

@@ -27,7 +27,7 @@ from . import equations as eq
 from . import kernel
 from . import shocks as shock_rules
 from .agents import Employee, Firm, Spinout
-from .params import ROLES, UNITS, ModelParams, parse_date, validate
+from .params import ROLES, UNITS, ConfigError, ModelParams, parse_date, validate
 from .policies import LEVERS, CounterOffers
 from .workforce import CLOCK_KEYS, HIRE_KEYS, NEVER, K, Workforce
 
@@ -327,6 +327,13 @@ class AttritionModel(mesa.Model):
             w = _role_vector(f.role_weights)
             norm = float((w * per_role).sum())
             prob = f.offers_per_year / 365.0 * w / norm if norm > 0 else np.zeros(len(ROLES))
+            if (prob >= 1).any():  # more than one offer a day to someone: the daily hazard would be infinite
+                i = self.p.firms.index(f)
+                raise ConfigError(
+                    f"firms[{i}].offers_per_year",
+                    f.offers_per_year,
+                    f"fewer than 365 offers a year for each person the firm targets ({norm:g} weighted staff here)",
+                )
             firm = Firm(self, f.name, eq.daily_hazard(prob), f.offer_multiple, f.culture)
             self.firms.append(firm)
             self.rivals.append(firm)

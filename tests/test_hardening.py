@@ -395,3 +395,22 @@ def test_a_posterior_file_with_an_infinite_value_is_refused_by_line(capsys, tmp_
 def test_simulate_checks_a_seed_given_apart():
     with pytest.raises(ConfigError, match=r"^seed=-3 "):
         sim.simulate({"company": {"headcount": 20}}, seed=-3)
+
+
+@pytest.mark.parametrize(
+    "config, field",
+    [
+        ({"spinout": {"offers_per_day": 1.0}}, "spinout.offers_per_day=1.0"),  # an infinite daily hazard
+        (  # more than one offer a day to the only person a firm targets: the hazard was NaN (no offers, silently)
+            {
+                "company": {"headcount": 2, "role_mix": {"researcher": 1.0}},
+                "firms": [{"name": "a", "offers_per_year": 1000}],
+            },
+            "firms[0].offers_per_year=1000",
+        ),
+    ],
+)
+def test_rates_that_would_make_an_infinite_or_undefined_hazard_are_refused(config, field):
+    with pytest.raises(ConfigError) as err:
+        sim.simulate(config)
+    assert str(err.value).startswith(field)
