@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from . import posterior
+from .bounds import BOUNDS, check_value
 from .io import source_fingerprint
 from .params import (
     ConfigError,
@@ -138,6 +139,7 @@ def apply_design_row(run: RunConfig) -> RunConfig:
         try:
             if column == "seed":
                 run.seed = _like(0, value, "seed")
+                check_value("seed", run.seed, BOUNDS["RunConfig"]["seed"])
             elif column.startswith("free."):
                 run.free[column.removeprefix("free.")] = _like(0.0, value, column)
             elif not column.startswith("_"):
