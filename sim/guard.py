@@ -122,9 +122,12 @@ def job_subdirs(cfg, jobs: list[list[str]]) -> list[str]:
     od = cfg.hydra.job.config.override_dirname
     exclude = list(od.exclude_keys)
     raw = OmegaConf.to_container(cfg.hydra.sweep, resolve=False)["subdir"]
-    out = []
+    out, parsed = [], {}  # each distinct override is parsed once (a sweep repeats them across its jobs)
     for num, job in enumerate(jobs):
-        dirname = get_overrides_dirname(parser.parse_overrides(job), exclude, od.item_sep, od.kv_sep)
+        for x in job:
+            if x not in parsed:
+                parsed[x] = parser.parse_override(x)
+        dirname = get_overrides_dirname([parsed[x] for x in job], exclude, od.item_sep, od.kv_sep)
         if str(raw).strip() == "${hydra.job.override_dirname}":
             out.append(dirname)
             continue
