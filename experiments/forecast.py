@@ -33,7 +33,7 @@ from sim.run.results import collect
 from sim.run.simulate import as_run_config
 
 FOUNDER_DAYS = (dt.date(2026, 2, 28), dt.date(2026, 3, 15), dt.date(2026, 3, 31))
-IN_SAMPLE_DAY = dt.date(2026, 2, 11)  # DESIGN §1: 6 of the 12 founders gone by 11 Feb 2026
+IN_SAMPLE_DAY = dt.date(2026, 2, 11)  # 6 of the 12 founders gone by 11 Feb 2026 (sim/data/founders.csv)
 LEAVERS = (dt.date(2026, 2, 1), dt.date(2026, 5, 14))
 ROLES = ("research_lead", "researcher", "engineer")
 LEVEL = 0.90
@@ -111,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
         ap.error(f"window.end={run.window.end}: the forecast needs a window to at least {LEAVERS[1]}")
     base = dataclasses.replace(run, posterior_file="", posterior_draw=-1, free={})
     post = posterior.load(args.posterior)
-    team = len(record.load().founders)  # the founding team of July 2023 (12, DESIGN §1), the owner-founder included
+    team = len(record.load().founders)  # the founding team of July 2023 (12, sim/data/founders.csv), the owner-founder included
     tasks = [(base, {n: float(post.samples.iloc[i][n]) for n in post.names}, k, team)
              for k, i in enumerate(post.draw_indices(args.draws))]  # fmt: skip
     bar = {"total": args.draws, "desc": "forecast", "unit": "run", "leave": False, "file": sys.stderr}

@@ -1,6 +1,17 @@
+import os
+
 import pytest
 
 import sim
+
+
+def pytest_addoption(parser):
+    parser.addoption("--battery-full", action="store_true", help="the big run of tests/test_battery.py")
+
+
+def pytest_configure(config):
+    if config.getoption("--battery-full"):
+        os.environ["EXODUS_BATTERY"] = "full"  # read when tests/test_battery.py is imported
 
 
 @pytest.fixture(scope="session")

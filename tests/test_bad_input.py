@@ -59,12 +59,10 @@ def test_bad_value_in_a_sweep_base_stops_before_any_job(tmp_path):
     assert not (tmp_path / "sweep").exists() or not any((tmp_path / "sweep").iterdir())
 
 
-def test_failed_run_in_a_sweep_is_recorded_and_the_sweep_goes_on(tmp_path):
+def test_a_bad_swept_value_stops_the_sweep_before_any_job(tmp_path):
     res = exodus("-m", "company.headcount=0,150", "hydra/launcher=basic", tmp=tmp_path)
-    assert res.returncode == 0, res.stderr
-    bad, good = tmp_path / "sweep/company.headcount=0", tmp_path / "sweep/company.headcount=150"
-    assert "company.headcount" in (bad / "FAILED").read_text() and not (bad / "COMPLETE").exists()
-    assert (good / "COMPLETE").exists() and not (good / "FAILED").exists()
+    assert res.returncode == 2 and "company.headcount=0 is not allowed" in res.stderr
+    assert len(res.stderr.strip().splitlines()) == 1 and not completed(tmp_path)
 
 
 def test_hand_edited_yaml_is_refused_by_field(tmp_path):

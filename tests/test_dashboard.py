@@ -149,7 +149,7 @@ def test_observed_lines_stop_where_the_record_ends():
             assert y[0] == before and y[-1] == before + 11
         (founders,) = [line for line in found.get_lines() if line.get_label().startswith("observed")]
         assert pd.to_datetime(founders.get_xdata()).max() == record_end
-        assert founders.get_ydata()[-1] == 6  # 6 of the 12 founders had left by 11 Feb 2026 (DESIGN section 1)
+        assert founders.get_ydata()[-1] == 6  # 6 of the 12 founders had left by 11 Feb 2026 (sim/data/founders.csv)
 
 
 def test_shocks_off_removes_the_dated_events():

@@ -100,6 +100,8 @@ class ExodusSweeper(BasicSweeper):
             todo = list(range(len(batch)))
             if self.fast_resume and job_dirs is not None:
                 todo = [i for i in todo if not sw.is_done(job_dirs[i], sw.resume_key(batch[i], dirs_searched))]
+            resumed = [i for i in range(len(batch)) if i not in set(todo)]
+            sw.report_resumed(len(returns), resumed)  # the launching exodus counts these jobs as complete
             runs = [sw.job_replicates(batch[i], default_replicates) for i in todo]
             done_runs = sum(sw.job_replicates(j, default_replicates) for j in batch) - sum(runs)
             _say(

@@ -21,7 +21,8 @@ import pandas as pd
 import yaml
 from tqdm import tqdm
 
-from sim.run.files import COMPLETE
+from sim.run.files import COMPLETE, why_damaged
+from sim.run.integrity import RunDamaged, check_run_tables
 
 FAILED = "FAILED"  # written by the `exodus` app into a run folder whose run raised
 RUN_FILES = ("daily.csv", "departures.csv", "summary.json")
@@ -79,7 +80,10 @@ def _why_incomplete(folder: Path) -> str | None:
     if not (folder / COMPLETE).exists():
         return "no COMPLETE marker (unfinished or interrupted)"
     missing = [f for f in RUN_FILES if not (folder / f).exists()]
-    return f"COMPLETE but missing {', '.join(missing)}" if missing else None
+    if missing:
+        return f"COMPLETE but missing {', '.join(missing)}"
+    damaged = why_damaged(folder)
+    return f"damaged: {damaged}" if damaged else None
 
 
 def _replicates(job: Path) -> list[Path]:
@@ -116,7 +120,10 @@ def find_runs(root: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
             folders.extend(replicates)
     complete, incomplete = [], []
     for f in folders:
-        why = _why_incomplete(f)
+        try:
+            why = _why_incomplete(f)
+        except OSError as exc:
+            why = f"unreadable: {exc}"
         (incomplete.append((f, why)) if why else complete.append(f))
     return complete, incomplete
 
@@ -212,6 +219,8 @@ def _observed_dir(config: dict) -> str:
 
 def _read_run(folder: Path, name: str) -> tuple[dict, pd.DataFrame, pd.DataFrame, list[dict], pd.DataFrame]:
     summary = json.loads((folder / "summary.json").read_text())
+    if not isinstance(summary, dict):
+        raise SweepError("summary.json is not a JSON object")
     missing = [k for k in ("policy", "seed", "window", "config", "figures") if k not in summary]
     if missing:
         raise SweepError(f"summary.json lacks {', '.join(missing)}")
@@ -235,6 +244,7 @@ def _read_run(folder: Path, name: str) -> tuple[dict, pd.DataFrame, pd.DataFrame
     daily = pd.read_csv(folder / "daily.csv")
     wanted = {"date", "hired", "destination", "destination_kind"}
     deps = pd.read_csv(folder / "departures.csv", usecols=lambda c: c in wanted)
+    check_run_tables(summary, daily, deps)
     start = dt.date.fromisoformat(record["window_start"])
     tenure = tenure_rows(daily, deps, start)
     return record, daily, tenure, list(config.get("shocks", [])), destination_counts(deps)
@@ -260,8 +270,12 @@ def read_sweep(root: Path, progress: bool | None = None) -> Sweep:
     for folder in bar:
         try:
             record, daily, tenure, run_shocks, dest = _read_run(folder, run_name(root, folder))
-        except (OSError, ValueError, KeyError, TypeError, pd.errors.ParserError) as exc:
-            skipped.append({"run": run_name(root, folder), "reason": f"unreadable: {type(exc).__name__}: {exc}"})
+        except RunDamaged as exc:
+            skipped.append({"run": run_name(root, folder), "reason": f"damaged: {exc}"})
+            continue
+        except Exception as exc:  # whatever a hand-edited folder holds, it is skipped with the reason, never fatal
+            reason = " ".join(str(exc).split())
+            skipped.append({"run": run_name(root, folder), "reason": f"unreadable: {type(exc).__name__}: {reason}"})
             continue
         records.append(record)
         dailies.append(daily.assign(run=record["run"]))

@@ -117,8 +117,8 @@ def load(name_or_path: str | Path) -> Posterior:
         raise DataError(path, None, "posterior file not found (a name like 'xai' or a path to a posterior CSV)")
     try:
         df = pd.read_csv(path)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise DataError(path, None, f"not a readable CSV ({exc})") from None
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, OSError, ValueError) as exc:
+        raise DataError(path, None, f"not a readable CSV ({' '.join(str(exc).split())})") from None
     if "weight" not in df.columns:
         raise DataError(path, 1, "missing column weight")
     unknown = [c for c in df.columns if c != "weight" and c not in freeparams.BY_NAME]
@@ -128,9 +128,13 @@ def load(name_or_path: str | Path) -> Posterior:
         )
     if df.empty:
         raise DataError(path, None, "no particles")
-    bad = df.isna().any(axis=1) | (df["weight"] < 0)
+    numeric = df.apply(pd.to_numeric, errors="coerce")
+    bad = ~np.isfinite(numeric.to_numpy(dtype=float)).all(axis=1) | (numeric["weight"] < 0).to_numpy()
     if bad.any():
-        raise DataError(path, int(np.flatnonzero(bad)[0]) + 2, "a missing value or a negative weight")
+        raise DataError(
+            path, int(np.flatnonzero(bad)[0]) + 2, "a missing, non-numeric or infinite value, or a negative weight"
+        )
+    df = numeric
     if df["weight"].sum() <= 0:
         raise DataError(path, None, "weights sum to 0")
     sidecar = path.with_suffix(".json")

@@ -125,9 +125,23 @@ def _record(args, runs: pd.DataFrame):
     return load(dirs[0] if len(dirs) == 1 else None)
 
 
+def check_out(out: Path, setting: str) -> None:
+    """Refuse, before reading anything, an output folder that is a file or cannot be created or written."""
+    from sim.cli.guard import check_writable
+    from sim.config.params import ConfigError
+
+    if out.exists() and not out.is_dir():
+        _fail(f"{setting}: {out} is a file, not a folder")
+    try:
+        check_writable(setting, str(out))
+    except ConfigError as exc:
+        _fail(f"{out}: cannot write the comparison there ({exc.allowed})")
+
+
 def run(args: argparse.Namespace) -> int:
     root = Path(args.results_dir)
     out = Path(args.out) if args.out else root / "compare"
+    check_out(out, "--out" if args.out else "RESULTS_DIR")
     sweep = read_sweep(root)
     for _, s in sweep.skipped.head(SHOW_SKIPPED).iterrows():
         print(f"exodus-compare: skipped {s.run}: {s.reason}", file=sys.stderr)
@@ -178,6 +192,10 @@ def main(argv: list[str] | None = None) -> int:
         if os.environ.get("EXODUS_DEBUG", "") not in ("", "0"):
             raise
         _fail(str(exc))
+    except OSError as exc:  # e.g. a folder that became read-only while writing
+        if os.environ.get("EXODUS_DEBUG", "") not in ("", "0"):
+            raise
+        _fail(f"cannot read or write a file: {exc}")
 
 
 if __name__ == "__main__":

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 import sys
+import tempfile
 import traceback
 from pathlib import Path
 
@@ -27,7 +29,7 @@ from sim.cli import sweeper
 from sim.config.compose import CONF_DIR, check, register_configs
 from sim.config.params import ConfigError, RunConfig
 from sim.data.observed import DataError
-from sim.run.files import is_complete, read_summary, write_atomic, write_run
+from sim.run.files import is_complete, read_summary, why_damaged, write_atomic, write_run
 from sim.run.simulate import config_hash, replicate, replicate_seeds, simulate
 
 FAILED = "FAILED"
@@ -43,6 +45,16 @@ def fail(message: str, code: int = 2):
     """Stop with one readable line on stderr and a non-zero exit."""
     print(f"exodus: error: {message}", file=sys.stderr)
     raise SystemExit(code)
+
+
+def check_or_refuse(cfg) -> RunConfig:
+    """`check`, with any error a config can cause (a bug if not a ConfigError) reported as a ConfigError."""
+    try:
+        return check(cfg)
+    except INPUT_ERRORS:
+        raise
+    except (TypeError, ValueError, OverflowError, KeyError, OSError) as exc:
+        raise ConfigError("config", type(exc).__name__, f"a config the checks accept ({exc})") from exc
 
 
 class ReplicatesFailed(RuntimeError):
@@ -92,10 +104,15 @@ def say(line: str) -> None:
 
 
 def run_into(run: RunConfig, out_dir: Path) -> Path:
-    """Simulate and write one run into `out_dir` unless it is already complete with this config."""
-    if is_complete(out_dir) and read_summary(out_dir).get("config_hash") == config_hash(run):
-        say(f"[exodus] skip (complete): {out_dir}")
-        return out_dir
+    """Simulate and write one run into `out_dir` unless it is already complete with this config and its files
+    match the checksums in its COMPLETE marker (a damaged or truncated run is run again)."""
+    if is_complete(out_dir):
+        why = why_damaged(out_dir)
+        if why is None and read_summary(out_dir).get("config_hash") == config_hash(run):
+            say(f"[exodus] skip (complete): {out_dir}")
+            return out_dir
+        if why is not None:
+            print(f"[exodus] rerun ({why}): {out_dir}", file=sys.stderr)
     out_dir.mkdir(parents=True, exist_ok=True)  # visible as unfinished while it runs
     (out_dir / FAILED).unlink(missing_ok=True)
     result = simulate(run)
@@ -109,11 +126,17 @@ def run_into(run: RunConfig, out_dir: Path) -> Path:
 
 
 def record_failure(exc: Exception, out_dir: Path) -> str:
-    """Write the reason into `out_dir/FAILED` (a traceback for unexpected errors); return a one-line message."""
+    """Write the reason into `out_dir/FAILED` (a traceback for unexpected errors); return a one-line message.
+
+    If FAILED itself cannot be written (a read-only or immutable folder), the message says so instead."""
     expected = isinstance(exc, INPUT_ERRORS)
     detail = str(exc) if expected else "".join(traceback.format_exception(exc))
-    write_atomic(out_dir / FAILED, (detail + "\n").encode())
-    return str(exc) if expected else f"{type(exc).__name__}: {exc} (details in {out_dir / FAILED})"
+    message = str(exc) if expected else f"{type(exc).__name__}: {exc} (details in {out_dir / FAILED})"
+    try:
+        write_atomic(out_dir / FAILED, (detail + "\n").encode())
+    except OSError as write_error:
+        message = f"{type(exc).__name__}: {exc} (and {out_dir / FAILED} could not be written: {write_error})"
+    return " ".join(message.split())
 
 
 def print_failure(exc: Exception, out_dir: Path) -> None:
@@ -124,11 +147,13 @@ class ValidateSweep(Callback):
     """Check the sweep's base config once, before any job starts, so a bad value costs no work."""
 
     def on_multirun_start(self, config: DictConfig, **kwargs) -> None:
+        if os.environ.get(STATUS_ENV):  # main() has checked the base config and every swept value already
+            return
         base = OmegaConf.to_container(config, resolve=False)
         base.pop("hydra", None)
         base["design"] = {"file": "", "row": -1}  # design rows are swept: each run checks its own
         try:
-            check(OmegaConf.create(base))
+            check_or_refuse(OmegaConf.create(base))
         except INPUT_ERRORS as exc:
             if debug():
                 raise
@@ -143,11 +168,13 @@ def _app(cfg: DictConfig) -> None:
     hc = HydraConfig.get()
     out_dir = Path(hc.runtime.output_dir)
     sweeping = hc.mode == RunMode.MULTIRUN
+    job = str(hc.job.get("num", 0)) if sweeping else "run"
     try:
+        save_hydra_files(cfg, hc, out_dir)
         if sweeping:
             sweeper.forget(out_dir)
         folders = run_one(cfg, out_dir)
-        if sweeping:  # the sweeper will not launch this job again while its inputs are unchanged (sim/sweeper.py)
+        if sweeping:  # the sweeper will not launch this job again while its inputs are unchanged (sim/cli/sweeper.py)
             run = check(cfg)
             key = sweeper.resume_key(list(hc.overrides.task), sweeper.config_dirs(hc))
             sweeper.record_done(
@@ -156,20 +183,105 @@ def _app(cfg: DictConfig) -> None:
                 folders,
                 [run.design.file, posterior_csv(run.posterior_file) if run.posterior_file else ""],
             )
+        report(job, "ok")
     except ReplicatesFailed as exc:  # each failure is already recorded in its replicate's folder
+        report(job, f"failed\t{exc}")
         if not sweeping:
             fail(str(exc))
     except Exception as exc:
         if debug():
             raise
         message = record_failure(exc, out_dir)
+        report(job, f"failed\t{out_dir}: {message}")
         if not sweeping:
             fail(message)
-        print_failure(exc, out_dir)
+        print(f"[exodus] FAILED ({message}) -> {out_dir}", file=sys.stderr)
 
 
-def main() -> None:
-    _app()
+def save_hydra_files(cfg: DictConfig, hc, out_dir: Path) -> None:
+    """What Hydra's `.hydra/` would hold (config, hydra, overrides), written here so that a folder that cannot be
+    written fails this job only (Hydra's own writing, switched off by `hydra.output_subdir: null`, would stop
+    the whole sweep)."""
+    hydra_dir = out_dir / ".hydra"
+    write_atomic(hydra_dir / "config.yaml", OmegaConf.to_yaml(cfg).encode())
+    write_atomic(hydra_dir / "hydra.yaml", OmegaConf.to_yaml(OmegaConf.create({"hydra": hc})).encode())
+    write_atomic(hydra_dir / "overrides.yaml", OmegaConf.to_yaml(hc.overrides.task).encode())
+
+
+STATUS_ENV = "EXODUS_STATUS_DIR"
+
+
+def report(job: str, status: str) -> None:
+    """Tell the launching `exodus` how this job ended (a file per job in the sweep's status folder)."""
+    folder = os.environ.get(STATUS_ENV)
+    if not folder:
+        return
+    try:
+        write_atomic(Path(folder) / job, (status + "\n").encode())
+    except OSError as exc:
+        print(f"[exodus] could not report job {job}'s status ({exc})", file=sys.stderr)
+
+
+def sweep_summary(status_dir: Path, jobs: int) -> tuple[int, list[str]]:
+    """Jobs that reported and the failures (one line each; a job that never reported counts as failed)."""
+    reports = {p.name: p.read_text().strip() for p in status_dir.iterdir() if not p.name.startswith(".")}
+    failures = [r.split("\t", 1)[1] if "\t" in r else r for r in reports.values() if r.startswith("failed")]
+    missing = max(jobs - len(reports), 0)
+    failures += [f"{missing} job(s) ended without reporting (killed, or the launcher failed)"] if missing else []
+    return len(reports), failures
+
+
+def main(argv: list[str] | None = None) -> None:
+    """`exodus`: check the whole command line (sim/cli/guard.py) before Hydra runs anything, run it, and for a sweep
+    end with a one-line summary and a non-zero status if any job failed."""
+    from hydra._internal.utils import get_args_parser
+
+    from sim.cli.guard import plan
+
+    argv = sys.argv[1:] if argv is None else list(argv)
+    args = get_args_parser().parse_args(argv)
+    if args.experimental_rerun is not None:  # it unpickles a file: code from outside the config's checks
+        fail("--experimental-rerun is not supported by exodus (run the same command line again to resume)")
+    if args.help or args.hydra_help or args.shell_completion or args.info or args.cfg:
+        sys.argv = [sys.argv[0], *argv]
+        return _app()
+    try:
+        the_plan = plan(args, CONF_DIR, __file__, check_or_refuse)
+    except INPUT_ERRORS as exc:
+        if debug():
+            raise
+        fail(str(exc))
+    if not the_plan.multirun:
+        sys.argv = [sys.argv[0], *argv]
+        return _app()
+    status_dir = make_status_dir(the_plan.sweep_dir)
+    os.environ[STATUS_ENV] = str(status_dir)
+    try:
+        sys.argv = [sys.argv[0], *argv]
+        _app()
+        reported, failures = sweep_summary(status_dir, len(the_plan.jobs))
+    finally:
+        os.environ.pop(STATUS_ENV, None)
+        shutil.rmtree(status_dir, ignore_errors=True)
+    total = max(len(the_plan.jobs), reported)
+    if failures:
+        fail(
+            f"sweep: {len(failures)} of {total} jobs failed (each recorded in its folder's FAILED file where it "
+            f"could be written); the first: {failures[0]}",
+            code=1,
+        )
+    print(f"[exodus] sweep: {total} of {total} jobs complete -> {the_plan.sweep_dir}")
+
+
+def make_status_dir(sweep_dir: Path | None) -> Path:
+    """A hidden folder inside the sweep folder (so jobs on a cluster can reach it), or in the system's temp."""
+    if sweep_dir is not None:
+        try:
+            sweep_dir.mkdir(parents=True, exist_ok=True)
+            return Path(tempfile.mkdtemp(prefix=".exodus-status-", dir=sweep_dir))
+        except OSError:
+            pass
+    return Path(tempfile.mkdtemp(prefix="exodus-status-"))
 
 
 if __name__ == "__main__":

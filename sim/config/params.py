@@ -7,6 +7,9 @@ Nothing in this module imports Hydra; `validate` checks values against their mea
 from __future__ import annotations
 
 import datetime as dt
+import math
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields, is_dataclass, replace
 from typing import Any
 
@@ -29,7 +32,7 @@ class ConfigError(ValueError):
     """A config value outside its allowed range; the message names the field."""
 
     def __init__(self, field_name: str, value: object, allowed: str):
-        self.field = field_name
+        self.field, self.value, self.allowed = field_name, value, allowed
         super().__init__(f"{field_name}={value!r} is not allowed: {allowed}")
 
 
@@ -311,32 +314,29 @@ def _check(cond: bool, where: str, value: object, allowed: str) -> None:
         raise ConfigError(where, value, allowed)
 
 
-def _prob(value: float, where: str) -> None:
-    _check(0.0 <= value <= 1.0, where, value, "a probability in [0, 1]")
-
-
-def _nonneg(value: float, where: str) -> None:
-    _check(value >= 0.0, where, value, "a number >= 0")
-
-
-def _role_dict(d: dict[str, float], where: str, check=None) -> None:
-    for key, v in d.items():
+def _role_dict(d: dict[str, float], where: str) -> None:
+    """The keys of a table by role are roles (its values' range is declared in sim/config/bounds.py)."""
+    for key in d:
         _check(key in ROLES, f"{where}.{key}", key, f"one of {', '.join(ROLES)}")
-        (check or _nonneg)(v, f"{where}.{key}")
 
 
 def validate(p: ModelParams) -> ModelParams:
-    """Check every value against its meaning; raise ConfigError naming the first bad field."""
+    """Check every value against its meaning; raise ConfigError naming the first bad field.
+
+    Types and ranges of single values are declared once in sim/config/bounds.py and checked first; the checks
+    below are those that relate fields to each other (and the names of roles, units, kinds)."""
+    from sim.config.bounds import MAX_WINDOW_DAYS, check_fields
+
+    check_fields(p)
     start = parse_date(p.window.start, "window.start")
     end = parse_date(p.window.end, "window.end")
     _check(start < end, "window.end", p.window.end, f"a date after window.start ({start})")
+    last = start + dt.timedelta(days=MAX_WINDOW_DAYS - 1)
+    _check(end <= last, "window.end", p.window.end, f"a date at most 10 years after window.start (<= {last})")
 
     c = p.company
-    _check(c.headcount > 0, "company.headcount", c.headcount, "an integer > 0")
-    _check(0 <= c.founders <= c.headcount, "company.founders", c.founders, "0..company.headcount")
-    _check(0 <= c.owner_founders <= c.founders, "company.owner_founders", c.owner_founders, "0..company.founders")
-    _check(c.team_size >= 1, "company.team_size", c.team_size, "an integer >= 1")
-    _check(c.cross_ties >= 0, "company.cross_ties", c.cross_ties, "an integer >= 0")
+    _check(c.founders <= c.headcount, "company.founders", c.founders, "0..company.headcount")
+    _check(c.owner_founders <= c.founders, "company.owner_founders", c.owner_founders, "0..company.founders")
     _role_dict(c.role_mix, "company.role_mix")
     _check(
         sum(v for k, v in c.role_mix.items() if k != "co_founder") > 0,
@@ -344,92 +344,47 @@ def validate(p: ModelParams) -> ModelParams:
         dict(c.role_mix),
         "at least one non-founder role with a share > 0",
     )
-    _role_dict(c.pay, "company.pay", lambda v, w: _check(v > 0, w, v, "a pay > 0"))
+    _role_dict(c.pay, "company.pay")
     _role_dict(c.grant_years_of_pay, "company.grant_years_of_pay")
-    _role_dict(c.safety_minded_share, "company.safety_minded_share", _prob)
-    _prob(c.high_performer_share, "company.high_performer_share")
-    _check(c.hire_fill_days >= 1, "company.hire_fill_days", c.hire_fill_days, "a number of days >= 1")
-    parse_date(c.founded, "company.founded")
+    _role_dict(c.safety_minded_share, "company.safety_minded_share")
+    founded = parse_date(c.founded, "company.founded")
+    _check(founded <= start, "company.founded", c.founded, f"a date no later than window.start ({start})")
 
     v = p.vesting
-    _check(v.years > 0, "vesting.years", v.years, "a number of years > 0")
     _check(
         0 <= v.cliff_months <= round(12 * v.years),
         "vesting.cliff_months",
         v.cliff_months,
         f"0..{round(12 * v.years)} (no longer than the vesting schedule)",
     )
-    _check(v.bump >= 1.0, "vesting.bump", v.bump, "a hazard multiplier >= 1")
-    _check(v.bump_days >= 0, "vesting.bump_days", v.bump_days, "an integer >= 0")
-
-    h = p.hazard
-    _check(0 <= h.base_annual < 1, "hazard.base_annual", h.base_annual, "an annual rate in [0, 1)")
-    for name in ("burnout", "autonomy", "mission", "contagion", "wealth", "unvested"):
-        _nonneg(getattr(h, name), f"hazard.{name}")
-    _check(h.contagion_window_days >= 1, "hazard.contagion_window_days", h.contagion_window_days, "an integer >= 1")
-    _nonneg(h.founder_contagion, "hazard.founder_contagion")
-    _check(h.founder_window_days >= 1, "hazard.founder_window_days", h.founder_window_days, "an integer >= 1")
-
     d = p.dynamics
-    for name in ("burnout_rise", "burnout_recovery", "autonomy_drift", "mission_recovery"):
-        _prob(getattr(d, name), f"dynamics.{name}")
-    _nonneg(d.shortstaff_load, "dynamics.shortstaff_load")
-    _prob(d.initial_burnout, "dynamics.initial_burnout")
-    _prob(d.mission_baseline, "dynamics.mission_baseline")
     _role_dict(d.base_load, "dynamics.base_load")
-    _role_dict(d.autonomy_baseline, "dynamics.autonomy_baseline", _prob)
-
-    ch = p.choice
-    for name in ("pay", "unvested", "autonomy", "mission", "burnout"):
-        _nonneg(getattr(ch, name), f"choice.{name}")
+    _role_dict(d.autonomy_baseline, "dynamics.autonomy_baseline")
 
     names = set()
     for i, f in enumerate(p.firms):
         w = f"firms[{i}]"
         _check(bool(f.name) and f.name not in names, f"{w}.name", f.name, "a unique, non-empty firm name")
         names.add(f.name)
-        _nonneg(f.offers_per_year, f"{w}.offers_per_year")
-        _check(f.offer_multiple > 0, f"{w}.offer_multiple", f.offer_multiple, "a pay multiple > 0")
         _role_dict(f.role_weights, f"{w}.role_weights")
         _check(f.kind in FIRM_KINDS, f"{w}.kind", f.kind, f"one of {', '.join(FIRM_KINDS)}")
 
     de = p.destinations
-    _nonneg(de.rival_pull, "destinations.rival_pull")
-    _nonneg(de.pay, "destinations.pay")
-    _nonneg(de.join_spinout, "destinations.join_spinout")
     for name in ("startup", "other_tech", "out"):
         _role_dict(getattr(de, name), f"destinations.{name}")
 
     s = p.spinout
-    _prob(s.founder_prob, "spinout.founder_prob")
     for r in s.founder_roles:
         _check(r in ROLES, "spinout.founder_roles", r, f"roles among {', '.join(ROLES)}")
-    _check(s.recruit_days >= 1, "spinout.recruit_days", s.recruit_days, "an integer >= 1")
-    _check(2 <= s.group_min <= s.group_max, "spinout.group_min", s.group_min, "2 <= group_min <= group_max")
-    _prob(s.offers_per_day, "spinout.offers_per_day")
-    _check(s.offer_multiple > 0, "spinout.offer_multiple", s.offer_multiple, "a pay multiple > 0")
+    _check(s.group_min <= s.group_max, "spinout.group_min", s.group_min, "2 <= group_min <= group_max")
 
     for i, sh in enumerate(p.shocks):
         w = f"shocks[{i}]"
         _check(sh.type in SHOCK_TYPES, f"{w}.type", sh.type, f"one of {', '.join(SHOCK_TYPES)}")
         day = parse_date(sh.date, f"{w}.date")
         _check(day <= end, f"{w}.date", sh.date, f"a date no later than window.end ({end})")
-        for name in ("autonomy_cut", "burnout_bump", "liquidity", "mission_drop"):
-            _prob(getattr(sh, name), f"{w}.{name}")
-        _nonneg(sh.hazard_amp, f"{w}.hazard_amp")
-        _check(sh.hazard_tau_days > 0, f"{w}.hazard_tau_days", sh.hazard_tau_days, "a number of days > 0")
-        _check(sh.forced_exits >= 0, f"{w}.forced_exits", sh.forced_exits, "an integer >= 0")
         _check(sh.forced_rule in FORCED_RULES, f"{w}.forced_rule", sh.forced_rule, f"one of {', '.join(FORCED_RULES)}")
         _check(sh.unit in ("", *UNITS), f"{w}.unit", sh.unit, f"empty (whole lab) or one of {', '.join(UNITS)}")
-        _check(sh.acquired_ratio >= 1, f"{w}.acquired_ratio", sh.acquired_ratio, "a hazard ratio >= 1")
-        _check(sh.survivor_ratio >= 1, f"{w}.survivor_ratio", sh.survivor_ratio, "a hazard ratio >= 1")
-        _nonneg(sh.senior_extra, f"{w}.senior_extra")
-        _nonneg(sh.safety_extra, f"{w}.safety_extra")
-        _check(sh.acquired_days >= 0 and sh.survivor_days >= 0, f"{w}.acquired_days", sh.acquired_days, ">= 0")
-        _check(sh.founder_push >= 1, f"{w}.founder_push", sh.founder_push, "a hazard ratio >= 1")
-        _check(sh.founder_push_days >= 0, f"{w}.founder_push_days", sh.founder_push_days, "an integer >= 0")
-        _check(sh.conversion > 0, f"{w}.conversion", sh.conversion, "a value factor > 0")
-        _prob(sh.acceleration, f"{w}.acceleration")
         _check(
             sh.acceleration_target in TARGETS,
             f"{w}.acceleration_target",
@@ -439,14 +394,17 @@ def validate(p: ModelParams) -> ModelParams:
         if sh.ipo_date:
             ipo = parse_date(sh.ipo_date, f"{w}.ipo_date")
             _check(ipo >= day, f"{w}.ipo_date", sh.ipo_date, f"a date on or after the shock's date ({day})")
-        _prob(sh.ipo_liquidity, f"{w}.ipo_liquidity")
 
     o = p.observation
-    _role_dict(o.announce_prob, "observation.announce_prob", _prob)
+    _role_dict(o.announce_prob, "observation.announce_prob")
     _role_dict(o.delay_mean_days, "observation.delay_mean_days")
-    _nonneg(o.burst_gain, "observation.burst_gain")
-    _check(o.burst_window_days >= 1, "observation.burst_window_days", o.burst_window_days, "an integer >= 1")
-    _check(o.lookback_days >= 0, "observation.lookback_days", o.lookback_days, "an integer >= 0")
+
+    _check(
+        bool(p.policy.levers) or p.policy.name == "none",
+        "policy.levers",
+        p.policy.levers,
+        f"at least one lever for policy {p.policy.name!r} (only the policy 'none' has no lever)",
+    )
 
     for i, lev in enumerate(p.policy.levers):
         w = f"policy.levers[{i}]"
@@ -458,28 +416,12 @@ def validate(p: ModelParams) -> ModelParams:
             day = parse_date(lev.start, f"{w}.start")
             _check(start <= day <= end, f"{w}.start", lev.start, f"a date inside the window {start}..{end}")
         _check(lev.target in TARGETS, f"{w}.target", lev.target, f"one of {', '.join(TARGETS)}")
-        for name in (
-            "quit_cut",
-            "autonomy_gain",
-            "reorg_protection",
-            "burnout_slowdown",
-            "throughput_cost",
-            "shock_reduction",
-            "match_prob",
-            "mission_floor",
-        ):
-            _prob(getattr(lev, name), f"{w}.{name}")
-        for name in ("bonus_years_of_pay", "grant_years_of_pay", "cost_per_head_year"):
-            _nonneg(getattr(lev, name), f"{w}.{name}")
-        _check(lev.stay_days >= 1, f"{w}.stay_days", lev.stay_days, "an integer >= 1")
-        _check(lev.grant_years > 0, f"{w}.grant_years", lev.grant_years, "a number of years > 0")
         _check(
             0 <= lev.grant_cliff_months <= round(12 * lev.grant_years),
             f"{w}.grant_cliff_months",
             lev.grant_cliff_months,
             "0..12*grant_years",
         )
-        _check(lev.match_cap >= 1, f"{w}.match_cap", lev.match_cap, "a pay multiple >= 1")
     return p
 
 
@@ -498,6 +440,8 @@ def from_mapping(cls, data, where: str = ""):
     """Build dataclass `cls` from a nested mapping, refusing unknown keys by name."""
     if not is_dataclass(cls):
         return data
+    if not isinstance(data, Mapping):
+        raise ConfigError(where or cls.__name__, data, f"a mapping of {cls.__name__} settings")
     known = {f.name: f for f in fields(cls)}
     kwargs = {}
     for key, value in dict(data).items():
@@ -515,12 +459,19 @@ def _convert(type_str, value, path):
     sub = _NESTED.get(type_str)
     if sub is not None:
         return from_mapping(sub, value, path)
+    if type_str.startswith("list[") and (not isinstance(value, Sequence) or isinstance(value, str | bytes)):
+        raise ConfigError(path, value, "a list")
+    if type_str.startswith("dict[") and not isinstance(value, Mapping):
+        raise ConfigError(path, value, "a mapping")
     if type_str.startswith("list[") and type_str[5:-1] in _NESTED:
         item = _NESTED[type_str[5:-1]]
         return [from_mapping(item, v, f"{path}[{i}]") for i, v in enumerate(value)]
-    if type_str.startswith("dict[") and type_str.removesuffix("]").rsplit(", ", 1)[-1] in _NESTED:
-        item = _NESTED[type_str.removesuffix("]").rsplit(", ", 1)[-1]]
-        return {k: from_mapping(item, v, f"{path}.{k}") for k, v in dict(value).items()}
+    nested = type_str.removesuffix("]").rsplit(", ", 1)[-1]
+    if type_str.startswith("dict[") and nested in _NESTED:
+        return {
+            k: from_mapping(_NESTED[nested], v, f"{path}.{k}") if isinstance(v, Mapping) else v
+            for k, v in dict(value).items()
+        }
     if type_str.startswith("dict["):
         return dict(value)
     if type_str.startswith("list["):
@@ -601,10 +552,23 @@ def schema() -> RunConfig:
 
 def validate_run(run: RunConfig) -> RunConfig:
     """Check the run-level values that are not the model's (`validate` checks those); raise ConfigError by field."""
-    n = run.replicates
-    allowed = "an integer >= 1 (a job runs seeds seed, seed+1, ..., seed+replicates-1)"
-    _check(isinstance(n, int) and not isinstance(n, bool) and n >= 1, "replicates", n, allowed)
+    from sim.config.bounds import check_fields
+
+    check_fields(run, only=RUN_FIELDS)
+    parts = str(run.study).split("/")
+    _check(
+        all(STUDY_PART.fullmatch(x) and x not in (".", "..") for x in parts),
+        "study",
+        run.study,
+        "a folder name under results/ (letters, digits, . _ - = , +; sub-folders with /; no '..', not absolute)",
+    )
     return run
+
+
+STUDY_PART = re.compile(r"[A-Za-z0-9_.=,+-]+")
+
+
+RUN_FIELDS = ("seed", "replicates", "study", "lever", "design", "posterior_file", "posterior_draw", "free")
 
 
 def resolve_levers(levers: list, library: dict[str, LeverConfig]) -> list[LeverConfig]:
@@ -636,6 +600,32 @@ _NESTED["DesignConfig"] = DesignConfig
 _NESTED["ObservedConfig"] = ObservedConfig
 
 
+def _like(old, value, path: str):
+    """`value` (a design-table cell) as the type of `old`; a ConfigError naming `path` if it is not one."""
+    text = str(value).strip()
+    if isinstance(old, bool):
+        if text.lower() in ("1", "true", "yes", "1.0"):
+            return True
+        if text.lower() in ("0", "false", "no", "0.0"):
+            return False
+        raise ConfigError(path, value, "true or false")
+    if isinstance(old, int | float):
+        try:
+            x = float(text)
+        except ValueError:
+            x = float("nan")
+        if not math.isfinite(x):
+            raise ConfigError(path, value, "a finite number (an empty or text cell is not one)")
+        if isinstance(old, int):
+            if abs(x) > 2**63 - 1:
+                raise ConfigError(path, value, "an integer")
+            return int(round(x))  # designs sample integers as reals
+        return x
+    if isinstance(old, str):
+        return text
+    raise ConfigError(path, value, "a single value")
+
+
 def set_path(config, path: str, value) -> None:
     """Set a dotted path (`firms.0.offers_per_year`) on nested dataclasses, lists and dicts, keeping types."""
     *parents, last = path.split(".")
@@ -655,12 +645,7 @@ def set_path(config, path: str, value) -> None:
         raise ConfigError(path, value, "a path to an existing config value (e.g. hazard.contagion)") from None
     if is_dataclass(old) or isinstance(old, (list, dict)):
         raise ConfigError(path, value, "a path to a single value, not a group")
-    if isinstance(old, bool):
-        new = str(value).strip().lower() in ("1", "true", "yes")
-    elif isinstance(old, int):
-        new = int(round(float(value)))  # designs sample integers as reals
-    else:
-        new = type(old)(value)
+    new = _like(old, value, path)
     if isinstance(obj, list):
         obj[int(last)] = new
     elif isinstance(obj, dict):

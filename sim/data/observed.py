@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 from importlib import resources
 from pathlib import Path
 
@@ -33,18 +34,39 @@ def _read_rows(path, required: tuple[str, ...]) -> list[dict]:
         raise DataError(path, None, "file not found") from None
     except UnicodeDecodeError as exc:
         raise DataError(path, None, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
-    reader = csv.DictReader(text.splitlines())
-    if not reader.fieldnames:
+    except OSError as exc:
+        raise DataError(path, None, f"cannot read it ({exc.strerror or exc})") from None
+    if "\x00" in text:
+        raise DataError(path, text.count("\n", 0, text.index("\x00")) + 1, "a NUL byte (not a text CSV file)")
+    reader = csv.reader(io.StringIO(text, newline=""))
+    rows, header, last = [], None, 0
+    try:
+        for fields_ in reader:
+            line, last = last + 1, reader.line_num  # the row's first line, whatever blank or quoted lines came before
+            if not fields_:
+                continue
+            if header is None:
+                header = [h.strip() for h in fields_]
+                dup = sorted({h for h in header if header.count(h) > 1})
+                if dup:
+                    raise DataError(path, line, f"column(s) {', '.join(dup)} appear more than once")
+                missing = [c for c in required if c not in header]
+                if missing:
+                    raise DataError(
+                        path, line, f"missing column(s) {', '.join(missing)}; required: {', '.join(required)}"
+                    )
+                continue
+            if len(fields_) != len(header):
+                raise DataError(path, line, f"expected {len(header)} fields, found {len(fields_)}")
+            row = dict(zip(header, fields_, strict=True))
+            if "source" in required and not row["source"].strip():
+                raise DataError(path, line, "column source: empty (every event needs a source)")
+            row["_line"] = line
+            rows.append(row)
+    except csv.Error as exc:
+        raise DataError(path, reader.line_num, f"not a readable CSV ({exc})") from None
+    if header is None:
         raise DataError(path, None, "empty file (no header)")
-    missing = [c for c in required if c not in reader.fieldnames]
-    if missing:
-        raise DataError(path, 1, f"missing column(s) {', '.join(missing)}; required: {', '.join(required)}")
-    rows = []
-    for i, row in enumerate(reader, start=2):
-        if None in row or any(v is None for v in row.values()):
-            raise DataError(path, i, f"expected {len(reader.fieldnames)} fields")
-        row["_line"] = i
-        rows.append(row)
     if not rows:
         raise DataError(path, None, "no data rows")
     return rows

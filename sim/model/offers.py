@@ -6,6 +6,7 @@ import bisect
 
 import numpy as np
 
+from sim.config.params import ConfigError
 from sim.model import equations as eq
 from sim.model.agents import Firm, Spinout
 from sim.model.draws import exponential_key
@@ -32,6 +33,13 @@ class OffersMixin:
             w = role_vector(f.role_weights)
             norm = float((w * per_role).sum())
             prob = f.offers_per_year / 365.0 * w / norm if norm > 0 else np.zeros(len(ROLES))
+            if (prob >= 1).any():  # more than one offer a day to someone: the daily hazard would be infinite
+                i = self.p.firms.index(f)
+                raise ConfigError(
+                    f"firms[{i}].offers_per_year",
+                    f.offers_per_year,
+                    f"fewer than 365 offers a year for each person the firm targets ({norm:g} weighted staff here)",
+                )
             firm = Firm(self, f.name, eq.daily_hazard(prob), f.offer_multiple, f.culture, kind=f.kind)
             self.firms.append(firm)
             self.rivals.append(firm)

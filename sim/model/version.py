@@ -13,22 +13,28 @@ import functools
 import hashlib
 from importlib import resources
 
-# the one list: every module whose code decides a run's tables or the statistics the posterior was fitted to
-MODEL_MODULES = (
+# the one list: every module whose code decides a run's tables or the statistics the posterior was fitted to (every
+# file of sim/model/, then these)
+DECIDING = (
+    "schema.py",
     "config/params.py",
-    "model/lab.py",
-    "model/agents.py",
-    "model/workforce.py",
-    "model/equations.py",
-    "model/shocks.py",
-    "model/levers.py",
-    "model/kernel.py",
-    "model/destinations.py",
+    "config/resolve.py",
+    "config/defaults.py",
     "run/simulate.py",
     "run/results.py",
     "calibration/freeparams.py",
     "calibration/targets.py",
 )
+
+
+def _model_modules() -> tuple[str, ...]:
+    model = sorted(
+        f"model/{p.name}" for p in resources.files("sim").joinpath("model").iterdir() if p.name.endswith(".py")
+    )
+    return (*model, *DECIDING)
+
+
+MODEL_MODULES = _model_modules()
 
 
 def _strip_docstrings(tree: ast.AST) -> ast.AST:

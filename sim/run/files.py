@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import tempfile
@@ -56,14 +57,48 @@ def is_complete(folder: Path) -> bool:
 
 
 def write_run(result, folder: Path) -> Path:
-    """Write tables and summary; mark the folder complete last. Any old marker is removed first."""
+    """Write tables and summary; mark the folder complete last, the marker listing each file's SHA-256 (so a
+    damaged or truncated file is found on resume and by compare). Any old marker is removed first."""
     folder = Path(folder)
     (folder / COMPLETE).unlink(missing_ok=True)
-    for name in TABLES:
-        write_atomic(folder / f"{name}.csv", csv_bytes(getattr(result, name)))
-    write_atomic(folder / "summary.json", json_bytes(result.summary))
-    write_atomic(folder / COMPLETE, b"")
+    files = {f"{name}.csv": csv_bytes(getattr(result, name)) for name in TABLES}
+    files["summary.json"] = json_bytes(result.summary)
+    for name, data in files.items():
+        write_atomic(folder / name, data)
+    marker = "".join(f"{hashlib.sha256(data).hexdigest()}  {name}\n" for name, data in files.items())
+    write_atomic(folder / COMPLETE, marker.encode())
     return folder
+
+
+def why_damaged(folder: Path) -> str | None:
+    """None if every file listed in `folder/COMPLETE` has its checksum, else the first problem.
+
+    An empty marker (written before checksums were recorded) passes if its files exist and summary.json reads."""
+    folder = Path(folder)
+    try:
+        lines = (folder / COMPLETE).read_text().splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        return f"unreadable {COMPLETE} ({exc})"
+    listed = {}
+    for line in lines:
+        digest, _, name = line.strip().partition("  ")
+        if len(digest) != 64 or not name or "/" in name:
+            return f"malformed {COMPLETE} line {line!r}"
+        listed[name] = digest
+    names = listed or dict.fromkeys(("daily.csv", "departures.csv", "summary.json"))
+    for name, digest in names.items():
+        try:
+            data = (folder / name).read_bytes()
+        except OSError:
+            return f"{name} missing or unreadable"
+        if digest is not None and hashlib.sha256(data).hexdigest() != digest:
+            return f"{name} does not match its checksum in {COMPLETE}"
+    if not listed:
+        try:
+            json.loads((folder / "summary.json").read_text())
+        except (ValueError, OSError):
+            return "summary.json is not readable JSON"
+    return None
 
 
 def read_summary(folder: Path) -> dict:

@@ -14,10 +14,12 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from sim.calibration import posterior
+from sim.config.bounds import BOUNDS, check_value
 from sim.config.params import (
     ConfigError,
     ModelParams,
     RunConfig,
+    _like,
     as_plain,
     from_mapping,
     model_params,
@@ -85,7 +87,7 @@ def replicate_seeds(run: RunConfig) -> range:
 def as_run_config(config) -> RunConfig:
     """Accept a RunConfig, ModelParams, OmegaConf config or plain mapping."""
     if isinstance(config, RunConfig):
-        return config
+        return validate_run(config)
     if isinstance(config, ModelParams):
         return RunConfig(**{f.name: getattr(config, f.name) for f in dataclasses.fields(ModelParams)})
     if not isinstance(config, Mapping):
@@ -96,7 +98,8 @@ def as_run_config(config) -> RunConfig:
         except Exception as exc:  # not an OmegaConf object either
             raise TypeError(f"cannot read a config from {type(config).__name__}") from exc
     config = {k: v for k, v in dict(config).items() if k != "hydra"}
-    run = validate_run(apply_design_row(from_mapping(RunConfig, config)))  # a design row may set any field
+    run = validate_run(from_mapping(RunConfig, config))  # types and ranges of the run-level values first
+    run = validate_run(apply_design_row(run))  # a design row may set any field
     return posterior.apply_to_run(run)  # posterior draw and free parameters
 
 
@@ -113,12 +116,17 @@ def apply_design_row(run: RunConfig) -> RunConfig:
         raise ConfigError("design.row", run.design.row, f"a row index in 0..{len(table) - 1} of {run.design.file}")
     for column, value in table.iloc[run.design.row].items():
         column = str(column)
-        if column == "seed":
-            run.seed = int(value)
-        elif column.startswith("free."):
-            run.free[column.removeprefix("free.")] = float(value)
-        elif not column.startswith("_"):
-            set_path(run, column, value)
+        try:
+            if column == "seed":
+                run.seed = _like(0, value, "seed")
+                check_value("seed", run.seed, BOUNDS["RunConfig"]["seed"])
+            elif column.startswith("free."):
+                run.free[column.removeprefix("free.")] = _like(0.0, value, column)
+            elif not column.startswith("_"):
+                set_path(run, column, value)
+        except ConfigError as exc:
+            where = f"design.file={run.design.file} row {run.design.row}"
+            raise ConfigError(exc.field, exc.value, f"{exc.allowed} (in {where})") from None
     return run
 
 
@@ -128,8 +136,16 @@ def read_design(path: str) -> pd.DataFrame:
         table = pd.read_csv(path)
     except FileNotFoundError:
         raise ConfigError("design.file", path, "an existing CSV file of parameter sets") from None
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise ConfigError("design.file", path, f"a readable CSV file ({exc})") from None
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, OSError, ValueError) as exc:
+        reason = " ".join(str(exc).split())
+        raise ConfigError("design.file", path, f"a readable CSV file ({type(exc).__name__}: {reason})") from None
+    dup = [
+        c
+        for c in table.columns
+        if "." in str(c) and str(c).rsplit(".", 1)[1].isdigit() and str(c).rsplit(".", 1)[0] in table.columns
+    ]
+    if dup:
+        raise ConfigError("design.file", path, f"a CSV file without repeated columns (repeated: {dup[0]})")
     if table.empty:
         raise ConfigError("design.file", path, "a CSV file with at least one row")
     return table
@@ -149,6 +165,8 @@ def simulate(config, seed: int | None = None) -> Result:
     from sim.run.results import collect
 
     run = as_run_config(config)
+    if seed is not None:
+        validate_run(dataclasses.replace(run, seed=seed))
     seed = run.seed if seed is None else seed
     model = AttritionModel(model_params(run), seed=seed).run()
     result = collect(model)
