@@ -111,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
         ap.error(f"window.end={run.window.end}: the forecast needs a window to at least {LEAVERS[1]}")
     base = dataclasses.replace(run, posterior_file="", posterior_draw=-1, free={})
     post = posterior.load(args.posterior)
-    team = len(record.load().founders)  # the founding team of July 2023 (12, sim/data/founders.csv), the owner-founder included
+    team = len(record.load().founders)  # the founding team of July 2023 (12: sim/data/founders.csv), owner included
     tasks = [(base, {n: float(post.samples.iloc[i][n]) for n in post.names}, k, team)
              for k, i in enumerate(post.draw_indices(args.draws))]  # fmt: skip
     bar = {"total": args.draws, "desc": "forecast", "unit": "run", "leave": False, "file": sys.stderr}

@@ -47,7 +47,7 @@ FOUNDERS_DAY = (
 HEADCOUNT_DAY = dt.date(2026, 2, 11)  # "over 1,000" in Feb 2026 (sim/data/headcount.csv; dated with the founders count)
 LATE_DAYS = 14  # an announcement counts as late if the departure was this many days or more before it
 STATS = ("ann_1", "ann_2", "ann_3", "late", "founders", "headcount_short", "key_departures_short")
-HISTORY_BEFORE = dt.date(2025, 9, 1)  # default window start (conf/config.yaml): earlier figures are history, not targets
+HISTORY_BEFORE = dt.date(2025, 9, 1)  # the default window start (conf/config.yaml): earlier figures are history
 
 
 def observed_daily() -> pd.Series:
