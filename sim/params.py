@@ -189,6 +189,7 @@ class LeverConfig:
     grant_years_of_pay: float = 0.0
     grant_years: float = 4.0
     grant_cliff_months: int = 0
+    perceived_value: float = 1.0  # share of the refresher's dollars that staff count as held equity (its effect)
     # autonomy_charter
     autonomy_gain: float = 0.0
     reorg_protection: float = 0.0
@@ -390,6 +391,7 @@ def validate(p: ModelParams) -> ModelParams:
             "shock_reduction",
             "match_prob",
             "mission_floor",
+            "perceived_value",
         ):
             _prob(getattr(lev, name), f"{w}.{name}")
         for name in ("bonus_years_of_pay", "grant_years_of_pay", "cost_per_head_year"):
@@ -496,6 +498,7 @@ class RunConfig(ModelParams):
     posterior_file: str = ""  # a posterior sample: a name ("xai": sim/data/posterior_xai.csv) or a CSV path
     posterior_draw: int = -1  # k >= 0: draw k of its fixed weighted resample; -1: the posterior median
     free: dict[str, float] = field(default_factory=dict)  # values set last, e.g. free.shock_scale=2
+    lever_draw: int = -1  # k >= 0: lever effect sizes from draw k of their priors (sim/leverpriors.py); -1: conf/lever
 
 
 def validate_run(run: RunConfig) -> RunConfig:

@@ -78,7 +78,8 @@ class RetentionBonus(Lever):
         wf.bonus[slots] = self.cfg.bonus_years_of_pay * wf.pay[slots]
         wf.bonus_day[slots] = payout
         wf.quit_mult[slots] = 1.0 - self.cfg.quit_cut
-        wf.milestones[slots, 4] = payout
+        if self.cfg.bonus_years_of_pay > 0:  # no payout, no post-payout bump: a $0 bonus is no bonus
+            wf.milestones[slots, 4] = payout
 
     def daily(self, model, day):
         super().daily(model, day)
@@ -92,11 +93,16 @@ class RetentionBonus(Lever):
 class RefreshGrants(Lever):
     """A new equity grant on its own vesting schedule; cost is the part that vests in the window."""
 
+    granted = np.zeros(0)  # dollars granted to each target (set on activation)
+
     def apply(self, model, slots):
         wf = model.workforce
-        wf.refresh[slots] = self.cfg.grant_years_of_pay * wf.pay[slots]
+        self.granted = self.cfg.grant_years_of_pay * wf.pay[slots]  # dollars, what the lab pays as it vests
+        wf.refresh[slots] = self.granted * self.cfg.perceived_value  # what holds people (their valuation)
         wf.refresh_start[slots] = self.start_day
         model.refresh_schedule = (self.cfg.grant_years, self.cfg.grant_cliff_months)
+        if self.cfg.grant_years_of_pay <= 0:  # no grant, no vesting dates (and no post-vesting bump)
+            return
         cliff, final = model.milestone_days(self.start_day, self.cfg.grant_years, self.cfg.grant_cliff_months)
         if self.cfg.grant_cliff_months:
             wf.milestones[slots, 2] = cliff
@@ -106,7 +112,7 @@ class RefreshGrants(Lever):
         wf = model.workforce
         until = np.minimum(wf.left[self.targets], last_day + 1)
         frac = eq.vested_fraction(until - self.start_day, self.cfg.grant_years, self.cfg.grant_cliff_months)
-        self.cost += float((wf.refresh[self.targets] * frac).sum())
+        self.cost += float((self.granted * frac).sum())
 
 
 class AutonomyCharter(Lever):

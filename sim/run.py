@@ -13,9 +13,19 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from . import posterior
+from . import leverpriors, posterior
 from .io import source_fingerprint
-from .params import ConfigError, ModelParams, RunConfig, as_plain, from_mapping, model_params, set_path, validate_run
+from .params import (
+    ConfigError,
+    LeverConfig,
+    ModelParams,
+    RunConfig,
+    as_plain,
+    from_mapping,
+    model_params,
+    set_path,
+    validate_run,
+)
 
 if TYPE_CHECKING:  # the model (Mesa, numba) is imported on first use: Hydra's parent process never needs it
     from .model import AttritionModel
@@ -45,6 +55,7 @@ SIMULATING_MODULES = (
     "agents",
     "equations",
     "kernel",
+    "leverpriors",
     "model",
     "params",
     "policies",
@@ -108,7 +119,12 @@ def as_run_config(config) -> RunConfig:
             raise TypeError(f"cannot read a config from {type(config).__name__}") from exc
     config = {k: v for k, v in dict(config).items() if k != "hydra"}
     run = validate_run(apply_design_row(from_mapping(RunConfig, config)))  # a design row may set any field
-    return posterior.apply_to_run(run)  # posterior draw and free parameters
+    # the lever library as LeverConfig (OmegaConf hands over DictConfigs, which summary.json would record as text)
+    run.lever = {
+        k: v if isinstance(v, LeverConfig) else from_mapping(LeverConfig, v, f"lever.{k}") for k, v in run.lever.items()
+    }
+    run = posterior.apply_to_run(run)  # posterior draw and free parameters
+    return leverpriors.apply_to_run(run)  # lever effect sizes drawn from their priors (lever_draw >= 0)
 
 
 def apply_design_row(run: RunConfig) -> RunConfig:
