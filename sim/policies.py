@@ -116,13 +116,18 @@ class RefreshGrants(Lever):
 
 
 class AutonomyCharter(Lever):
-    """Small teams with more say: a higher autonomy baseline, and reorganisations cut less."""
+    """Small teams with more say: more autonomy now and as the baseline it drifts back to; reorganisations cut less.
+
+    Autonomy rises with its baseline on the day the charter covers someone: raising the baseline alone would open a
+    gap (baseline - autonomy) that the quit hazard reads as autonomy lost, so the charter would first raise quits
+    (issue 15: its sign test caught this)."""
 
     practice = True
 
     def apply(self, model, slots):
         wf = model.workforce
         wf.autonomy0[slots] = np.minimum(1.0, wf.autonomy0[slots] + self.cfg.autonomy_gain)
+        wf.autonomy[slots] = np.minimum(1.0, wf.autonomy[slots] + self.cfg.autonomy_gain)
         wf.reorg_protection[slots] = self.cfg.reorg_protection
 
 
