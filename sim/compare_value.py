@@ -72,7 +72,8 @@ VALUE_NOTES = (
     "does); break-even averted = the departures it would then avert (n/a x: it avoids no cost on average)."
 )
 ROBUST_NOTES = (
-    "Robustness over {worlds} worlds (one posterior draw, lever-effect draw and seed each, run by every policy): "
+    "Robustness over {worlds} worlds (a world: a scenario and seed every policy ran; in the default experiment a "
+    "posterior draw, a lever-effect draw and a seed): "
     "regret = the best net value any policy ({baseline} included, at 0) reached in that world minus the policy's; "
     "ranked by maximum regret (minimax regret), ties by mean net value."
 )

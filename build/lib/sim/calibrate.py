@@ -1,0 +1,298 @@
+"""Calibration by approximate Bayesian computation (ABC-SMC, pyabc) of the free parameters to the observed record.
+
+Targets and distance: the summary statistics of `sim.targets` (announcements in three 4-day
+bins over 1-12 Feb 2026, late announcements, founders left on 11 Feb, headcount shortfall
+below 1,000), compared by pyabc's adaptive L1 distance (Prangle 2017): each statistic is
+divided by its mean absolute deviation over the last generation's simulations, so counts of
+a few announcements and a headcount shortfall of tens of people weigh alike, and a statistic
+that every simulation matches drops out. Priors: `sim.freeparams`.
+
+Parallel and reproducible: pyabc's own parallel samplers reseed each worker from the OS, so
+their results differ between runs (pyabc issues #392, #400). The default sampler here is
+pyabc's MappingSampler over a local process pool, with each task seeded from
+SeedSequence(seed, call, task): the same seed gives the same posterior on any number of
+processes. pyabc's MulticoreEvalParallelSampler (dynamic scheduling, not reproducible), its
+Dask sampler and its Redis sampler (a cluster: `abc-redis-manager` and `abc-redis-worker` on
+the nodes) are options.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import random
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyabc
+from pyabc.distance.scale import mean_absolute_deviation
+from pyabc.sampler import MappingSampler
+from scipy import special
+from tqdm import tqdm
+
+from . import freeparams, parallel, targets
+from .model import AttritionModel
+from .params import ConfigError, RunConfig, model_params
+from .posterior import Posterior, model_fingerprint
+from .results import collect
+from .run import config_hash, package_versions
+
+SAMPLERS = ("seeded", "multicore", "dask", "redis")
+
+
+@dataclass
+class Settings:
+    """How to run ABC-SMC. `window_end`: runs stop there (the targets end on 12 Feb 2026), to save time."""
+
+    params: tuple[str, ...] = freeparams.NAMES
+    population: int = 200
+    generations: int = 8
+    min_acceptance: float = 0.02
+    max_simulations: int = 20000
+    seed: int = 0
+    procs: int = 2
+    sampler: str = "seeded"
+    address: str = ""
+    window_end: str = targets.END.isoformat()
+    kernel_scaling: float = 2.0
+    progress: bool = True
+
+    def check(self) -> Settings:
+        freeparams.lookup(self.params, "params")
+        for name in ("population", "generations", "max_simulations", "procs"):
+            if int(getattr(self, name)) < 1:
+                raise ConfigError(name, getattr(self, name), "an integer >= 1")
+        if not 0 <= self.min_acceptance < 1:
+            raise ConfigError("min_acceptance", self.min_acceptance, "a rate in [0, 1)")
+        if self.sampler not in SAMPLERS:
+            raise ConfigError("sampler", self.sampler, f"one of {', '.join(SAMPLERS)}")
+        return self
+
+
+@dataclass
+class Calibration:
+    """The result: the posterior, pyabc's generation table, and the observed statistics it was fitted to."""
+
+    posterior: Posterior
+    generations: pd.DataFrame
+    observed: dict[str, float]
+    distances: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+
+class Simulator:
+    """pyabc's model: free-parameter values in, summary statistics out; the run's seed comes from numpy's global
+    generator, which pyabc's samplers (and the seeded sampler below) set per worker or task."""
+
+    def __init__(self, base: RunConfig, names: tuple[str, ...], headcount_floor: int):
+        self.base, self.names, self.floor = base, tuple(names), int(headcount_floor)
+
+    def run(self, theta, seed: int):
+        """One simulation at `theta` (a mapping of free-parameter values) with `seed`: the Result."""
+        run = freeparams.apply(self.base, {n: float(theta[n]) for n in self.names})
+        return collect(AttritionModel(model_params(run), seed=seed).run())
+
+    def __call__(self, z) -> dict[str, float]:
+        """pyabc's call: `z` holds each parameter on the unbounded scale (see `from_z`)."""
+        seed = int(np.random.randint(0, 2**31 - 1))  # noqa: NPY002 - pyabc seeds the global generator per task
+        res = self.run(from_z({n: z[n] for n in self.names}), seed)
+        return targets.simulated_stats(res.daily, res.departures, self.floor)
+
+
+def from_z(z: dict[str, float]) -> dict[str, float]:
+    """Parameter values from their unbounded form z = logit(F(value)), F the prior's CDF.
+
+    ABC works on z, whose prior is the standard logistic: the Gaussian proposals of pyabc's
+    transition then never fall outside a prior's support, so a particle near a bound does not
+    get an outsized importance weight (on the bounded scale, one particle of a 9-parameter run
+    carried 68 % of the weight)."""
+    out = {}
+    for name, v in z.items():
+        u = float(np.clip(special.expit(v), 1e-12, 1 - 1e-12))
+        out[name] = float(freeparams.BY_NAME[name].from_unit(u))
+    return out
+
+
+class SeededMappingSampler(MappingSampler):
+    """pyabc's MappingSampler with each task seeded from SeedSequence(seed, call, task), not from the OS.
+
+    Each task samples until it has one accepted particle; tasks are mapped in order over a
+    process pool (or in this process), so the populations depend on the seed only. If the
+    generation took more than pyabc's `max_eval` simulations (its acceptance rate fell below
+    `min_acceptance_rate`), the sample is marked not ok and pyabc stops, as that setting means;
+    a task gives up after `max_eval` simulations, so a generation stays bounded.
+    """
+
+    def __init__(self, seed: int, procs: int = 1, progress: bool = True):
+        super().__init__(map_=map)
+        self.root_seed, self.procs, self.progress = int(seed), int(procs), progress
+        self.calls = 0
+        self._pool = None
+
+    def map_function(self, simulate_one, task):
+        simulate_one = self.unpickle(simulate_one)
+        task_seed, cap = task
+        np.random.seed(task_seed)  # noqa: NPY002 - pyabc's proposals use numpy's global generator
+        random.seed(task_seed)
+        n = 0
+        sample = self._create_empty_sample()
+        while cap is None or n < cap:
+            new_sim = simulate_one()
+            n += 1
+            sample.append(new_sim)
+            if new_sim.accepted:
+                break
+        return sample, n
+
+    def sample_until_n_accepted(self, n, simulate_one, t, *, max_eval=np.inf, all_accepted=False, ana_vars=None):
+        self.calls += 1
+        seq = np.random.SeedSequence([self.root_seed, self.calls])
+        seeds = [int(s.generate_state(1)[0]) for s in seq.spawn(n)]
+        cap = int(max_eval) if np.isfinite(max_eval) else None
+        fn = functools.partial(self.map_function, self.pickle(simulate_one))
+        tasks = [(s, cap) for s in seeds]
+        if self.procs > 1:
+            if self._pool is None:
+                self._pool = parallel.pool(self.procs)
+            mapped = self._pool.imap(fn, tasks, chunksize=1)
+        else:
+            mapped = map(fn, tasks)
+        label = "ABC calibration sample" if t < 0 else f"ABC generation {t}"
+        states = np.random.get_state(), random.getstate()  # noqa: NPY002 - tasks in this process reseed them
+        results = list(tqdm(mapped, total=n, desc=label, unit="particle", disable=not self.progress, leave=False))
+        np.random.set_state(states[0])  # noqa: NPY002 - so the main process's draws do not depend on `procs`
+        random.setstate(states[1])
+        self.nr_evaluations_ = sum(r[1] for r in results)
+        sample = self._create_empty_sample()
+        for r in results:
+            sample += r[0]
+        if sample.n_accepted < n or self.nr_evaluations_ > max_eval:
+            sample.ok = False
+        return sample
+
+    def close(self) -> None:
+        """Stop the workers (after a finished run they are idle; after an error they must not run on)."""
+        if self._pool is not None:
+            self._pool.terminate()
+            self._pool.join()
+            self._pool = None
+
+
+def prior(names) -> pyabc.Distribution:
+    """pyabc prior of the named free parameters on the unbounded scale z (`from_z`): standard logistic, which is
+    exactly the uniform or log-uniform prior of `sim.freeparams` mapped through logit(F(value))."""
+    return pyabc.Distribution(**{p.name: pyabc.RV("logistic", 0, 1) for p in freeparams.lookup(names, "params")})
+
+
+def make_sampler(s: Settings):
+    """The pyabc sampler the settings name."""
+    if s.sampler == "seeded":
+        return SeededMappingSampler(s.seed, s.procs, s.progress)
+    if s.sampler == "multicore":
+        sampler = pyabc.sampler.MulticoreEvalParallelSampler(n_procs=s.procs)
+    elif s.sampler == "dask":
+        from distributed import Client, LocalCluster
+
+        client = Client(s.address) if s.address else Client(LocalCluster(n_workers=s.procs, threads_per_worker=1))
+        sampler = pyabc.sampler.DaskDistributedSampler(dask_client=client)
+    else:
+        host, _, port = (s.address or "localhost:6379").partition(":")
+        sampler = pyabc.sampler.RedisEvalParallelSampler(host=host, port=int(port or 6379))
+    sampler.show_progress = s.progress
+    return sampler
+
+
+def calibration_base(run: RunConfig, window_end: str) -> RunConfig:
+    """The run config ABC simulates: `run` stopped at `window_end`, without posterior or free settings."""
+    base = dataclasses.replace(run, posterior_file="", posterior_draw=-1, free={})
+    base.window = dataclasses.replace(run.window, end=window_end)
+    return base
+
+
+def synthetic_stats(run: RunConfig, values: dict[str, float], seed: int, headcount_floor: int, window_end: str) -> dict:
+    """Summary statistics of one run at known free-parameter values: 'observed' data for a recovery check."""
+    sim = Simulator(calibration_base(run, window_end), tuple(values), headcount_floor)
+    res = sim.run(values, seed)
+    return targets.simulated_stats(res.daily, res.departures, sim.floor)
+
+
+def run_abc(
+    run: RunConfig,
+    settings: Settings,
+    observed: dict[str, float] | None = None,
+    db_dir: Path | None = None,
+    headcount_floor: int | None = None,
+) -> Calibration:
+    """ABC-SMC of `settings.params` for the scenario `run`, fitted to `observed` (default: the shipped record;
+    `headcount_floor` defaults to its reported headcount bound). numpy's and Python's global generators are
+    seeded for pyabc and restored afterwards."""
+    s = settings.check()
+    names = tuple(s.params)
+    obs = targets.observed_stats() if observed is None else dict(observed)
+    floor = targets.observed_headcount_floor() if headcount_floor is None else int(headcount_floor)
+    base = calibration_base(run, s.window_end)
+    sim = Simulator(base, names, floor)
+    distance = pyabc.AdaptivePNormDistance(p=1, scale_function=mean_absolute_deviation)
+    sampler = make_sampler(s)
+    np_state, py_state = np.random.get_state(), random.getstate()  # noqa: NPY002
+    np.random.seed(s.seed)  # noqa: NPY002 - pyabc draws from numpy's global generator in the main process
+    random.seed(s.seed)
+    started = time.perf_counter()
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            db = Path(db_dir or tmp) / "abc.db"
+            db.unlink(missing_ok=True)
+            # kernels twice Silverman's width: with 9 weakly identified parameters and 200 particles, the default
+            # width leaves a lumpy proposal and a few particles carry most of the weight (ESS 8 of 200 in 5
+            # generations); wider kernels cost some acceptance and keep the weights even
+            transition = pyabc.MultivariateNormalTransition(scaling=s.kernel_scaling)
+            abc = pyabc.ABCSMC(
+                sim, prior(names), distance, population_size=s.population, transitions=transition, sampler=sampler
+            )
+            abc.new(f"sqlite:///{db}", obs)
+            history = abc.run(
+                max_nr_populations=s.generations,
+                min_acceptance_rate=s.min_acceptance,
+                max_total_nr_simulations=s.max_simulations,
+            )
+            df, w = history.get_distribution(m=0, t=history.max_t)
+            gens = history.get_all_populations()
+            dist = history.get_weighted_distances(t=history.max_t)
+    finally:
+        if isinstance(sampler, SeededMappingSampler):
+            sampler.close()
+        elif s.sampler == "dask":
+            cluster = sampler.client.cluster
+            sampler.shutdown()
+            if cluster is not None and not s.address:
+                cluster.close()
+        np.random.set_state(np_state)  # noqa: NPY002
+        random.setstate(py_state)
+    seconds = time.perf_counter() - started
+    z = df[list(names)].reset_index(drop=True)
+    samples = pd.DataFrame([from_z(row) for row in z.to_dict(orient="records")], columns=list(names))
+    samples["weight"] = np.asarray(w, dtype=float)
+    gens = gens[["t", "epsilon", "samples", "particles"]].reset_index(drop=True)
+    gens["acceptance"] = gens["particles"] / gens["samples"]
+    meta = {
+        "method": "ABC-SMC (pyabc) on logit(prior CDF) scale, adaptive L1 distance scaled by mean absolute deviation",
+        "settings": {k: v for k, v in dataclasses.asdict(s).items() if k != "progress"},
+        "observed": obs,
+        "headcount_floor": floor,
+        "statistics": list(targets.STATS),
+        "generations": gens.to_dict(orient="records"),
+        "simulations": int(gens["samples"].sum()),
+        "seconds": round(seconds, 1),
+        "scenario_hash": config_hash(base, 0),
+        "model_fingerprint": model_fingerprint(),
+        "versions": {**package_versions(), "pyabc": pyabc.__version__},
+        "priors": {n: {"low": p.low, "high": p.high, "log": p.log, "source": p.source} for n, p in _named(names)},
+    }
+    return Calibration(Posterior(samples, meta), gens, obs, dist.reset_index(drop=True))
+
+
+def _named(names):
+    return [(n, freeparams.BY_NAME[n]) for n in names]

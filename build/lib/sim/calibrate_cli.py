@@ -1,0 +1,241 @@
+"""`exodus-calibrate` and `exodus-sensitivity`: command-line entry points of calibration and sensitivity analysis.
+
+Both take Hydra overrides of the scenario (e.g. `company.headcount=800 events=none`) after
+their own options, composed exactly as `exodus` would.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import signal
+import sys
+import time
+from pathlib import Path
+
+from .observed import DataError
+from .params import ConfigError
+
+EXTRA = "pip install -e '.[calibrate]'"
+PRESETS = {
+    # a few minutes on 2 cores at ~0.2 s per simulation to 12 Feb 2026
+    "quick": {"population": 60, "generations": 4, "max_simulations": 2000, "min_acceptance": 0.02, "draws": 60},
+    # the shipped posterior (sim/data/posterior_xai.csv): exodus-calibrate --preset full --install
+    "full": {"population": 200, "generations": 5, "max_simulations": 10000, "min_acceptance": 0.02, "draws": 200},
+}
+
+
+def _stop_on_sigterm() -> None:
+    """Turn SIGTERM into SystemExit, so that worker pools are stopped on the way out, not orphaned."""
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+
+
+def _fail(prog: str, message: str, code: int = 2):
+    print(f"{prog}: error: {message}", file=sys.stderr)
+    raise SystemExit(code)
+
+
+def _need(prog: str, module: str) -> None:
+    try:
+        __import__(module)
+    except ImportError:
+        _fail(prog, f"{module} is not installed: it comes with the calibrate extra ({EXTRA})")
+
+
+def _scenario(overrides: list[str]):
+    from .cli import check, compose
+
+    return check(compose(overrides))
+
+
+def _fit_settings(post) -> dict:
+    """The settings that decide a posterior (the number of processes and a cluster address do not)."""
+    return {k: v for k, v in post.meta.get("settings", {}).items() if k not in ("procs", "address")}
+
+
+def _same_posterior(a, b) -> bool:
+    return list(a.samples.columns) == list(b.samples.columns) and a.samples.equals(b.samples)
+
+
+def calibrate_parser() -> argparse.ArgumentParser:
+    from . import freeparams
+
+    p = argparse.ArgumentParser(
+        prog="exodus-calibrate",
+        description="Fit the free parameters to the observed record by ABC-SMC (pyabc); write the posterior, "
+        "a fit report and a posterior config.",
+    )
+    p.add_argument("--preset", choices=sorted(PRESETS), default="quick", help="budget (default: quick)")
+    p.add_argument("--population", type=int, help="particles per generation")
+    p.add_argument("--generations", type=int, help="most generations")
+    p.add_argument("--max-simulations", type=int, help="stop after this many simulations in all")
+    p.add_argument("--min-acceptance", type=float, help="stop when a generation's acceptance rate falls below")
+    p.add_argument("--draws", type=int, help="posterior predictive runs in the fit report")
+    p.add_argument("--seed", type=int, default=0, help="root seed: the same seed gives the same posterior")
+    p.add_argument("--procs", type=int, default=os.cpu_count() or 1, help="local worker processes")
+    p.add_argument("--params", default=",".join(freeparams.NAMES), help="free parameters to fit (comma-separated)")
+    p.add_argument(
+        "--sampler",
+        default="seeded",
+        choices=("seeded", "multicore", "dask", "redis"),
+        help="seeded: reproducible local pool (default); multicore: pyabc's MulticoreEvalParallelSampler; "
+        "dask: DaskDistributedSampler (--address scheduler, else a local cluster); redis: RedisEvalParallelSampler "
+        "(--address host:port; start workers with abc-redis-worker)",
+    )
+    p.add_argument("--address", default="", help="dask scheduler address or redis host:port")
+    p.add_argument("--out", default="results/calibration", help="output folder (default: results/calibration)")
+    p.add_argument("--name", default="xai", help="name of the posterior config (default: xai)")
+    p.add_argument(
+        "--install",
+        action="store_true",
+        help="also ship the result: sim/data/posterior_<name>.csv and conf/posterior/<name>.yaml",
+    )
+    p.add_argument(
+        "--posterior",
+        default="",
+        help="skip ABC: write the fit report of this posterior (a name such as xai, or a CSV path); needs no pyabc",
+    )
+    p.add_argument("--no-progress", action="store_true", help="no progress bars")
+    p.add_argument("overrides", nargs="*", help="Hydra overrides of the scenario, e.g. company.headcount=800")
+    return p
+
+
+def _abc(args, run, preset: dict):
+    """Run ABC-SMC with the command line's settings; the posterior."""
+    _need("exodus-calibrate", "pyabc")
+    logging.getLogger("ABC").setLevel(logging.WARNING)
+    from . import calibrate
+
+    settings = calibrate.Settings(
+        params=tuple(x.strip() for x in args.params.split(",") if x.strip()),
+        seed=args.seed,
+        procs=args.procs,
+        sampler=args.sampler,
+        address=args.address,
+        progress=not args.no_progress,
+        **preset,
+    ).check()
+    print(
+        f"[exodus-calibrate] ABC-SMC of {', '.join(settings.params)}: population {settings.population}, "
+        f"up to {settings.generations} generations, {settings.procs} process(es), seed {settings.seed}"
+    )
+    post = calibrate.run_abc(run, settings, db_dir=Path(args.out)).posterior
+    post.meta["overrides"] = list(args.overrides)
+    return post
+
+
+def calibrate_main(argv: list[str] | None = None) -> None:
+    prog = "exodus-calibrate"
+    args = calibrate_parser().parse_args(argv)
+    _stop_on_sigterm()
+    from . import posterior, predictive
+    from .cli import CONF_DIR
+    from .fitreport import write_report
+    from .io import write_atomic
+
+    preset = dict(PRESETS[args.preset])
+    for key in ("population", "generations", "max_simulations", "min_acceptance", "draws"):
+        if getattr(args, key) is not None:
+            preset[key] = getattr(args, key)
+    draws = int(preset.pop("draws"))
+    out = Path(args.out)
+    started = time.perf_counter()
+    try:
+        if draws < 1:
+            raise ConfigError("draws", draws, "an integer >= 1")
+        run = _scenario(args.overrides)
+        out.mkdir(parents=True, exist_ok=True)
+        if args.posterior:
+            post = posterior.load(args.posterior)
+            print(f"[exodus-calibrate] fit report of {posterior.resolve_path(args.posterior)} (no ABC run)")
+        else:
+            post = _abc(args, run, preset)
+        posterior.write(post, out / "posterior.csv")
+        yaml_text = posterior.posterior_yaml(post, args.name, f"{out / 'posterior.csv'}")
+        write_atomic(out / "posterior" / f"{args.name}.yaml", yaml_text.encode())
+        pred = predictive.simulate(run, post, draws, args.procs, targets_end(), progress=not args.no_progress)
+        numbers = write_report(post, pred, run, out)
+    except (ConfigError, DataError) as exc:
+        _fail(prog, str(exc))
+    summ = post.summary(0.9)
+    print(f"[exodus-calibrate] done in {time.perf_counter() - started:.0f} s ({post.meta.get('simulations')} ABC runs)")
+    for _, r in summ.iterrows():
+        print(
+            f"  {r.parameter:15s} median {r['median']:.4g}  90 % [{r.lo:.4g}, {r.hi:.4g}]  shrinkage {r.shrinkage:.2f}"
+        )
+    c = numbers["coverage"]
+    print(f"  predictive: {c['covered_90']}/{c['days']} observed days in the 90 % band, {c['covered_50']} in the 50 %")
+    shipped = posterior.resolve_path(args.name)
+    if not args.posterior and shipped.exists() and not args.install:
+        old = posterior.load(shipped)
+        if _fit_settings(old) == _fit_settings(post):
+            print(f"  same as the shipped posterior {shipped}: {'yes' if _same_posterior(post, old) else 'no'}")
+        else:
+            print(f"  (the shipped posterior {shipped.name} was made with other settings: {old.meta.get('settings')})")
+        if old.meta.get("model_fingerprint") != post.meta.get("model_fingerprint"):
+            print("  (the shipped posterior was fitted to another version of the model: ship this one with --install)")
+    elif args.posterior and post.meta.get("model_fingerprint") != posterior.model_fingerprint():
+        print("  warning: this posterior was fitted to another version of the model (exodus-calibrate --install)")
+    if args.install:
+        posterior.write(post, shipped)
+        conf = CONF_DIR / "posterior" / f"{args.name}.yaml"
+        source = f"sim/data/{shipped.name}, made by: exodus-calibrate --preset {args.preset} --seed {args.seed}"
+        write_atomic(conf, posterior.posterior_yaml(post, args.name, source).encode())
+        print(f"  installed: {shipped} and {conf} (exodus +posterior={args.name})")
+    print(
+        f"[exodus-calibrate] wrote {out}/: posterior.csv, fit_report.md, fit.png, posterior.png, "
+        f"posterior/{args.name}.yaml"
+    )
+
+
+def targets_end() -> str:
+    from .targets import END
+
+    return END.isoformat()
+
+
+def sensitivity_parser() -> argparse.ArgumentParser:
+    from . import freeparams, sensitivity
+
+    p = argparse.ArgumentParser(
+        prog="exodus-sensitivity",
+        description="Global sensitivity (SALib) of a headline outcome to the free parameters over their priors, "
+        "with the replication seed as one more factor so that run-to-run noise is measured, not hidden.",
+    )
+    p.add_argument("--method", choices=("sobol", "morris"), default="sobol")
+    p.add_argument("--n", type=int, default=64, help="base sample size (sobol: N*(D+2) runs; morris: N*(D+1))")
+    p.add_argument("--outcome", default="departures", choices=sensitivity.OUTCOMES)
+    p.add_argument("--params", default=",".join(freeparams.NAMES), help="free parameters (comma-separated)")
+    p.add_argument("--seed", type=int, default=0, help="seed of the design and of the replication seeds")
+    p.add_argument("--procs", type=int, default=os.cpu_count() or 1)
+    p.add_argument("--out", default="results/sensitivity")
+    p.add_argument("--no-progress", action="store_true")
+    p.add_argument("overrides", nargs="*", help="Hydra overrides of the scenario")
+    return p
+
+
+def sensitivity_main(argv: list[str] | None = None) -> None:
+    prog = "exodus-sensitivity"
+    _need(prog, "SALib")
+    args = sensitivity_parser().parse_args(argv)
+    _stop_on_sigterm()
+    from . import sensitivity
+
+    try:
+        run = _scenario(args.overrides)
+        names = tuple(x.strip() for x in args.params.split(",") if x.strip())
+        started = time.perf_counter()
+        res = sensitivity.analyse(
+            run, names, args.method, args.n, args.outcome, args.seed, args.procs, progress=not args.no_progress
+        )
+        sensitivity.write(res, Path(args.out))
+    except (ConfigError, DataError) as exc:
+        _fail(prog, str(exc))
+    print(f"[exodus-sensitivity] {res.method}: {len(res.outputs)} runs in {time.perf_counter() - started:.0f} s")
+    print(res.indices.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+    print(f"[exodus-sensitivity] wrote {args.out}/: indices.csv, design.csv, sensitivity.png")
+
+
+if __name__ == "__main__":
+    calibrate_main()

@@ -1,0 +1,124 @@
+"""The policy table of a sweep: each run's figures from its daily table, paired differences from the
+baseline on the same seed and scenario (common random numbers), with t-intervals, costs and cost per
+averted departure."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+CAUSES = ("voluntary", "poached", "spinout", "forced")
+CHECK_DATE = dt.date(2026, 2, 28)  # issue 4: departures by the end of Feb 2026
+OBSERVED_WEEK = (dt.date(2026, 2, 6), dt.date(2026, 2, 12))  # DESIGN §1: the announcements of 6-12 Feb 2026
+LEVEL = 0.90  # two-sided level of every interval in the table
+METRICS = (
+    *(f"departures_{c}" for c in CAUSES),
+    "departures",
+    "departures_by_feb28",
+    "founders_remaining",
+    "announced_feb6_12",
+    "cost_total",
+)
+
+
+class CompareError(ValueError):
+    """A sweep that cannot be compared (no baseline runs, nothing to pair); the message says why."""
+
+
+def run_metrics(daily: pd.DataFrame, start: dt.date, end: dt.date) -> dict:
+    """Figures of one run from its daily table. Dated figures are NaN when their date(s) fall outside the window."""
+    dates = pd.to_datetime(daily["date"]).dt.date
+    out = {f"departures_{c}": int(daily[f"departures_{c}"].sum()) for c in CAUSES}
+    out["departures"] = int(daily["departures"].sum())
+    inside = start <= CHECK_DATE <= end
+    out["departures_by_feb28"] = float(daily.loc[dates <= CHECK_DATE, "departures"].sum()) if inside else np.nan
+    first, last = OBSERVED_WEEK
+    week = (dates >= first) & (dates <= last)
+    out["announced_feb6_12"] = float(daily.loc[week, "announced"].sum()) if start <= first and last <= end else np.nan
+    out["founders_remaining"] = int(daily["founders_remaining"].iloc[-1])
+    return out
+
+
+def per_run(runs: pd.DataFrame, daily: pd.DataFrame) -> pd.DataFrame:
+    """`runs` (from `sim.sweep.read_sweep`) with each run's figures added."""
+    rows = []
+    for run, d in daily.groupby("run", sort=False):
+        r = runs.loc[runs.run == run].iloc[0]
+        rows.append({"run": run, **run_metrics(d, _date(r.window_start), _date(r.window_end))})
+    figures = pd.DataFrame(rows, columns=["run", *[m for m in METRICS if m != "cost_total"]])
+    return runs.merge(figures, on="run", how="left")
+
+
+def _date(value) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+
+
+def t_interval(values, level: float = LEVEL) -> tuple[float, float, float, int]:
+    """Mean and two-sided t-interval of the mean; (mean, nan, nan, n) with fewer than 2 values."""
+    x = np.asarray(values, dtype=float)
+    x = x[~np.isnan(x)]
+    n = x.size
+    if n == 0:
+        return np.nan, np.nan, np.nan, 0
+    mean = float(x.mean())
+    if n < 2:
+        return mean, np.nan, np.nan, n
+    sem = float(x.std(ddof=1) / np.sqrt(n))
+    if sem == 0:
+        return mean, mean, mean, n
+    lo, hi = stats.t.interval(level, df=n - 1, loc=mean, scale=sem)
+    return mean, float(lo), float(hi), n
+
+
+def pairs(metrics: pd.DataFrame, baseline: str = "none", metric: str = "departures") -> pd.DataFrame:
+    """One row per (arm, scenario, seed) that has a baseline run on the same scenario and seed:
+    the arm's value, the baseline's, their difference (arm - baseline) and both costs."""
+    base_runs = metrics[metrics.arm == baseline]
+    if base_runs.empty:
+        found = ", ".join(sorted(metrics.arm.unique()))
+        raise CompareError(f"no complete runs of baseline policy {baseline!r} (policies found: {found})")
+    base = base_runs[["scenario", "seed", metric, "cost_total"]].rename(
+        columns={metric: "baseline_value", "cost_total": "baseline_cost"}
+    )
+    others = metrics[metrics.arm != baseline][["arm", "scenario", "seed", "run", metric, "cost_total"]]
+    out = others.rename(columns={metric: "value"}).merge(base, on=["scenario", "seed"], how="inner")
+    out.insert(0, "metric", metric)
+    out["difference"] = out["value"] - out["baseline_value"]
+    return out.sort_values(["arm", "scenario", "seed"], kind="stable").reset_index(drop=True)
+
+
+def policy_table(metrics: pd.DataFrame, baseline: str = "none", level: float = LEVEL) -> pd.DataFrame:
+    """One row per arm: mean figures over its runs; the paired difference in total departures from the
+    baseline with its t-interval; departures averted (minus that difference); mean cost with a t-interval;
+    cost per averted departure = mean cost / mean averted over the paired runs (NaN unless averted > 0).
+    With an `attrition_cost` column (sim.value), also the columns of sim.netvalue.value_columns."""
+    p = pairs(metrics, baseline, "departures")
+    rows = []
+    for arm, g in metrics.groupby("arm", sort=False):
+        row = {"policy": arm, "runs": len(g)}
+        row.update({m: float(g[m].mean()) if g[m].notna().any() else np.nan for m in METRICS})
+        cost, cost_lo, cost_hi, _ = t_interval(g["cost_total"], level)
+        row.update(cost_lo=cost_lo, cost_hi=cost_hi)
+        if arm == baseline:
+            row.update(n_pairs=0, diff=0.0, diff_lo=np.nan, diff_hi=np.nan)
+            row.update(averted=0.0, averted_lo=np.nan, averted_hi=np.nan, cost_per_averted=np.nan)
+        else:
+            d = p[p.arm == arm]
+            mean, lo, hi, n = t_interval(d["difference"], level)
+            averted = -mean
+            paired_cost = float(d["cost_total"].mean()) if n else np.nan
+            row.update(n_pairs=n, diff=mean, diff_lo=lo, diff_hi=hi, averted=averted, averted_lo=-hi, averted_hi=-lo)
+            row["cost_per_averted"] = paired_cost / averted if n and averted > 0 else np.nan
+        rows.append(row)
+    table = pd.DataFrame(rows)
+    if "attrition_cost" in metrics:  # valued runs (sim.value): attrition cost avoided, net value, ROI, break-even
+        from .netvalue import value_columns
+
+        table = table.merge(value_columns(metrics, baseline, level), on="policy", how="left")
+    order = table.assign(_base=table.policy != baseline).sort_values(
+        ["_base", "averted", "policy"], ascending=[True, False, True], kind="stable"
+    )
+    return order.drop(columns="_base").reset_index(drop=True)

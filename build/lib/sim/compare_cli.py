@@ -1,0 +1,187 @@
+"""`exodus-compare RESULTS_DIR`: a sweep folder in; the policy table (CSV and terminal), tidy tables and plots out.
+
+Writes into RESULTS_DIR/compare/ (or --out): policies.csv (with the value columns of sim.netvalue), runs.csv,
+daily.csv, pairs.csv, robustness.csv (sim.robustness), tenure.csv, skipped.csv and the figures as PNG and SVG.
+Unfinished, failed and duplicate runs are listed, never averaged.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import value
+from .compare import LEVEL, CompareError, pairs, per_run, policy_table
+from .compare_value import ROBUST_NOTES, VALUE_NOTES, format_robustness, format_value_table
+from .io import csv_bytes, write_atomic
+from .observed import DataError
+from .params import ConfigError
+from .robustness import GOAL_AVERTED, robustness_table
+from .sweep import SweepError, read_sweep
+
+SHOW_SKIPPED = 10
+
+
+def _fail(message: str, code: int = 2):
+    print(f"exodus-compare: error: {message}", file=sys.stderr)
+    raise SystemExit(code)
+
+
+def _num(x, fmt: str = "{:.1f}") -> str:
+    return "n/a" if x is None or not np.isfinite(x) else fmt.format(x)
+
+
+def _money(x) -> str:
+    if x is None or not np.isfinite(x):
+        return "n/a"
+    if x == 0:
+        return "0"
+    return f"{x / 1e6:.2f}M" if abs(x) >= 1e5 else f"{x / 1e3:.1f}k"
+
+
+def format_table(table: pd.DataFrame, baseline: str, level: float = LEVEL) -> str:
+    """The policy table as fixed-width text: means over runs, the paired difference and its interval, costs."""
+    pct = round(level * 100)
+    cols = [
+        ("policy", "<", lambda r: str(r.policy)),
+        ("runs", ">", lambda r: str(int(r.runs))),
+        ("volunt", ">", lambda r: _num(r.departures_voluntary)),
+        ("poach", ">", lambda r: _num(r.departures_poached)),
+        ("spinout", ">", lambda r: _num(r.departures_spinout)),
+        ("forced", ">", lambda r: _num(r.departures_forced)),
+        ("total", ">", lambda r: _num(r.departures)),
+        ("by 28 Feb", ">", lambda r: _num(r.departures_by_feb28)),
+        ("founders", ">", lambda r: _num(r.founders_remaining)),
+        ("ann 6-12 Feb", ">", lambda r: _num(r.announced_feb6_12)),
+        (
+            f"diff vs {baseline} [{pct} % CI]",
+            ">",
+            lambda r: (
+                "-"
+                if r.policy == baseline
+                else f"{_num(r['diff'], '{:+.1f}')} [{_num(r.diff_lo, '{:+.1f}')}, {_num(r.diff_hi, '{:+.1f}')}]"
+            ),
+        ),
+        ("pairs", ">", lambda r: "-" if r.policy == baseline else str(int(r.n_pairs))),
+        ("cost $", ">", lambda r: _money(r.cost_total)),
+        ("$/averted", ">", lambda r: "-" if r.policy == baseline else _cost_per(r)),
+    ]
+    cells = [[f(r) for _, _, f in cols] for _, r in table.iterrows()]
+    widths = [max(len(h), *(len(c[i]) for c in cells)) for i, (h, _, _) in enumerate(cols)]
+    line = lambda vals: "  ".join(f"{v:{a}{w}}" for v, (_, a, _), w in zip(vals, cols, widths, strict=True))  # noqa: E731
+    out = [line([h for h, _, _ in cols]), "  ".join("-" * w for w in widths)]
+    out += [line(c) for c in cells]
+    return "\n".join(out)
+
+
+def _cost_per(r) -> str:
+    if not np.isfinite(r.cost_per_averted):
+        return "n/a"
+    flag = "" if r.averted_lo > 0 else "*"
+    return _money(r.cost_per_averted) + flag
+
+
+NOTES = (
+    "Means over runs. Departures by cause and total by the window's end; 'by 28 Feb' = by 2026-02-28; "
+    "'founders' = co-founders at the lab at the window's end; 'ann 6-12 Feb' = announcements 6-12 Feb 2026 "
+    "(observed: {n_obs}). diff = mean paired difference in total departures (policy - {baseline}, same seed and "
+    "scenario), {pct} % t-interval over pairs; averted = -diff. $/averted = mean cost / mean averted "
+    "(n/a if none averted; * if the interval of averted includes 0). n/a: date outside the window."
+)
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    ap = argparse.ArgumentParser(
+        prog="exodus-compare",
+        description="Compare the policies of a sweep folder: table (CSV and terminal), tidy tables and plots.",
+    )
+    ap.add_argument("results_dir", metavar="RESULTS_DIR", help="a sweep folder, e.g. results/default")
+    ap.add_argument("--out", metavar="DIR", help="where to write (default: RESULTS_DIR/compare)")
+    ap.add_argument("--baseline", default="none", help="the policy others are compared with (default: none)")
+    ap.add_argument("--no-plots", action="store_true", help="write the tables only")
+    ap.add_argument(
+        "--value", metavar="FILE", help="what a departure costs, by role (default: conf/value/default.yaml)"
+    )
+    ap.add_argument(
+        "--goal",
+        type=float,
+        default=GOAL_AVERTED,
+        help=f"departures a policy must avert in a world to meet the goal (default: {GOAL_AVERTED})",
+    )
+    return ap.parse_args(argv)
+
+
+def run(args: argparse.Namespace) -> int:
+    root = Path(args.results_dir)
+    out = Path(args.out) if args.out else root / "compare"
+    valuation = value.load(args.value)  # a bad valuation file stops before any run is read
+    sweep = read_sweep(root)
+    for _, s in sweep.skipped.head(SHOW_SKIPPED).iterrows():
+        print(f"exodus-compare: skipped {s.run}: {s.reason}", file=sys.stderr)
+    if len(sweep.skipped) > SHOW_SKIPPED:
+        print(f"exodus-compare: ... and {len(sweep.skipped) - SHOW_SKIPPED} more (see skipped.csv)", file=sys.stderr)
+    if sweep.runs.empty:
+        _fail(f"{root}: no complete runs to compare ({len(sweep.skipped)} run folder(s) skipped)")
+    metrics = per_run(sweep.runs, sweep.daily)
+    metrics["attrition_cost"] = value.attrition_cost(metrics, valuation)
+    table = policy_table(metrics, args.baseline)
+    paired = pairs(metrics, args.baseline, "departures")
+    rob = robustness_table(metrics, args.baseline, args.goal)
+
+    written = []
+    for name, df in (
+        ("policies", table),
+        ("runs", metrics),
+        ("pairs", paired),
+        ("robustness", rob),
+        ("daily", sweep.daily.assign(date=sweep.daily.date.dt.date)),
+        ("tenure", sweep.tenure),
+        ("skipped", sweep.skipped),
+    ):
+        path = out / f"{name}.csv"
+        write_atomic(path, csv_bytes(df))
+        written.append(path)
+    if not args.no_plots:
+        from .plots import plot_all  # matplotlib is slow to import; only when plotting
+
+        written += plot_all(sweep, table, args.baseline, LEVEL, out)
+
+    from .observed import load_departures
+
+    n_obs = len(load_departures())
+    print(f"{root}: {len(sweep.runs)} complete runs, {len(sweep.skipped)} skipped\n")
+    print(format_table(table, args.baseline))
+    notes = NOTES.format(n_obs=n_obs, baseline=args.baseline, pct=round(LEVEL * 100))
+    width = max(60, shutil.get_terminal_size((120, 24)).columns - 1)
+    print("\n" + textwrap.fill(notes, width))
+    pct = round(LEVEL * 100)
+    print("\nValue of the departures averted (dollars):\n")
+    print(format_value_table(table, args.baseline, pct))
+    print("\n" + textwrap.fill(VALUE_NOTES.format(baseline=args.baseline, pct=pct), width))
+    print("\nRobustness ranking (net value over the worlds every policy ran):\n")
+    print(format_robustness(rob, args.goal))
+    worlds = int(rob.worlds.max()) if len(rob) else 0
+    print("\n" + textwrap.fill(ROBUST_NOTES.format(worlds=worlds, baseline=args.baseline), width))
+    print(f"\nwrote {len(written)} files to {out}/: " + ", ".join(p.name for p in written))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    try:
+        return run(args)
+    except (SweepError, CompareError, DataError, ConfigError) as exc:
+        if os.environ.get("EXODUS_DEBUG", "") not in ("", "0"):
+            raise
+        _fail(str(exc))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,158 @@
+"""The dashboard's matplotlib figures: the run so far against the observed timeline, and the teams.
+
+Plain `matplotlib.figure.Figure`s (no pyplot state), drawn from a model at its current day;
+the x axis always spans the whole window so the curves grow in place as the model steps.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+import numpy as np
+import pandas as pd
+from matplotlib.colors import Normalize
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
+
+from sim import observed
+from sim.model import CAUSES, AttritionModel
+from sim.params import UNITS
+
+from .state import observed_data, team_state
+
+CAUSE_COLOURS = {"voluntary": "tab:blue", "poached": "tab:orange", "spinout": "tab:green", "forced": "tab:red"}
+SIM, OBS = "tab:blue", "black"
+
+
+def shocks_in_window(model: AttritionModel) -> dict[dt.date, list[str]]:
+    """Names of the dated shocks inside the window, grouped by date."""
+    out = defaultdict(list)
+    if model.mech.shocks:
+        for i, s in enumerate(model.p.shocks):
+            day = dt.date.fromisoformat(str(s.date))
+            if model.start <= day <= model.end:
+                out[day].append(s.name or f"{s.type}#{i}")
+    return dict(sorted(out.items()))
+
+
+def shock_groups(shocks: dict[dt.date, list[str]], days: int = 10) -> list[tuple[str, dt.date, str]]:
+    """Shocks within `days` of a group's first date share one letter: (letter, first date, description)."""
+    groups: list[list] = []
+    for day, names in shocks.items():
+        if groups and (day - groups[-1][0]).days <= days:
+            groups[-1][1].append((day, names))
+        else:
+            groups.append([day, [(day, names)]])
+    return [
+        (chr(ord("A") + i), first, "; ".join(f"{d:%Y-%m-%d} {', '.join(n)}" for d, n in members))
+        for i, (first, members) in enumerate(groups)
+    ]
+
+
+def _mark_shocks(ax, shocks, groups, label=False) -> None:
+    for day in shocks:
+        ax.axvline(day, color="grey", lw=0.8, ls=":", zorder=0)
+    if label:
+        for letter, first, _ in groups:
+            ax.text(first, 0.55, letter, transform=ax.get_xaxis_transform(), fontsize=9, color="dimgrey", ha="center",
+                    bbox={"boxstyle": "circle,pad=0.2", "fc": "white", "ec": "grey", "lw": 0.6})  # fmt: skip
+
+
+def timeline_figure(model, daily: pd.DataFrame) -> Figure:
+    """Six panels: headcount, announced departures vs observed, departures by cause, founders, wellbeing, policy."""
+    obs = observed_data()
+    dates = pd.to_datetime(daily["date"])
+    window = pd.date_range(model.start, model.end, freq="D")
+    shocks = shocks_in_window(model)
+    groups = shock_groups(shocks)
+    fig = Figure(figsize=(13, 6.6))  # a fixed layout: a layout engine doubles the drawing time
+    fig.subplots_adjust(left=0.045, right=0.99, top=0.95, bottom=0.13, wspace=0.2, hspace=0.22)
+    axes = fig.subplots(2, 3, sharex=True)
+    (ax_head, ax_ann, ax_cause), (ax_found, ax_well, ax_cost) = axes
+
+    ax_head.plot(dates, daily.headcount, color=SIM, label="simulated")
+    hc = obs["headcount"]
+    hc = hc[(hc.date >= model.start) & (hc.date <= model.end)]
+    marker = {"about": "o", "at_least": "^"}
+    for bound, part in hc.groupby("bound"):
+        label = "reported (at least)" if bound == "at_least" else "reported (about)"
+        ax_head.scatter(
+            pd.to_datetime(part.date), part.headcount, color=OBS, marker=marker[bound], zorder=3, label=label
+        )
+    ax_head.set_title("Headcount")
+
+    ann_obs = observed.announced_by_day(model.start, model.end, obs["departures"]).cumsum()
+    ax_ann.step(window, ann_obs.to_numpy(), where="post", color=OBS, label="observed (TechCrunch timeline)")
+    ax_ann.plot(dates, daily.announced.cumsum(), color=SIM, label="simulated")
+    ax_ann.set_title("Announced departures (cumulative)")
+
+    for c in CAUSES:
+        ax_cause.plot(dates, daily[f"departures_{c}"].cumsum(), color=CAUSE_COLOURS[c], label=c)
+    ax_cause.set_yscale("symlog", linthresh=10)
+    ax_cause.set_ylim(0, max(10, 1.5 * daily[[f"departures_{c}" for c in CAUSES]].sum().max()))
+    ax_cause.set_title("Departures by cause (cumulative, symlog)")
+
+    founders_obs = [observed.founders_remaining(d, obs["founders"]) for d in window.date]
+    ax_found.step(window, founders_obs, where="post", color=OBS, label="observed")
+    ax_found.plot(dates, daily.founders_remaining, color=SIM, label="simulated")
+    ax_found.yaxis.set_major_locator(MaxNLocator(integer=True))
+    ax_found.set_title("Co-founders remaining")
+
+    ax_well.plot(dates, daily.mean_burnout, color="tab:red", label="burnout")
+    ax_well.plot(dates, daily.mean_autonomy, color="tab:purple", label="autonomy")
+    ax_well.plot(dates, daily.mean_mission, color="tab:olive", label="mission")
+    ax_well.set_ylim(0, 1)
+    ax_well.set_title("Mean burnout, autonomy, mission")
+
+    ax_cost.plot(dates, daily.departures.cumsum() - daily.departures_forced.cumsum(), color=SIM, label="chose to leave")
+    ax_cost.plot(dates, daily.hires.cumsum(), color="tab:cyan", label="hires")
+    ax_cost.set_ylim(bottom=0)
+    ax_cost.set_title("Leavers by choice and hires (cumulative)")
+
+    months = pd.date_range(model.start, model.end, freq="MS")
+    axes[1, 0].set_xticks(months[::2], [f"{m:%b %y}" for m in months[::2]])  # fixed ticks: cheaper than a locator
+    for ax in axes.flat:
+        ax.set_xlim(window[0], window[-1])
+        _mark_shocks(ax, shocks, groups, label=ax is ax_ann)
+        ax.legend(fontsize=7, loc="upper left")
+        ax.tick_params(labelsize=7)
+        ax.grid(alpha=0.3)
+    if groups:
+        note = "Dotted lines: dated shocks (conf/events).  " + "   ".join(f"{g}: {text}" for g, _, text in groups)
+        fig.text(0.01, 0.01, note, fontsize=7.5, color="dimgrey", va="bottom")
+    return fig
+
+
+def team_figure(model) -> Figure:
+    """Teams as a grid, one block of rows per unit: share who chose to leave, and mean burnout."""
+    teams = team_state(model)
+    width = 16
+    rows, labels, grids = [], [], {"left_share": [], "mean_burnout": []}
+    for u in UNITS:
+        part = teams[teams.unit == u]
+        if part.empty:
+            continue
+        n_rows = int(np.ceil(len(part) / width))
+        for key in grids:
+            block = np.full(n_rows * width, np.nan)
+            block[: len(part)] = part[key].to_numpy()
+            grids[key].append(block.reshape(n_rows, width))
+        labels.append((sum(rows) + (n_rows - 1) / 2, f"{u} ({len(part)})"))
+        rows.append(n_rows)
+    fig = Figure(figsize=(8.4, 3.6), layout="constrained")
+    axes = fig.subplots(1, 2)
+    specs = (
+        ("left_share", "Share of each team who chose to leave", "Reds", Normalize(0, 0.5)),
+        ("mean_burnout", "Mean burnout of each team", "magma_r", Normalize(0, 1)),
+    )
+    for ax, (key, title, cmap, norm) in zip(axes, specs, strict=True):
+        grid = np.vstack(grids[key])
+        image = ax.imshow(grid, cmap=cmap, norm=norm, aspect="auto", interpolation="nearest")
+        for edge in np.cumsum(rows)[:-1]:
+            ax.axhline(edge - 0.5, color="black", lw=1.2)
+        ax.set_yticks([y for y, _ in labels], [t for _, t in labels], fontsize=8)
+        ax.set_xticks([])
+        ax.set_title(f"{title} (day {min(model.steps, model.days)})", fontsize=10)
+        fig.colorbar(image, ax=ax, shrink=0.9, extend="max" if key == "left_share" else "neither")
+    return fig

@@ -1,0 +1,274 @@
+"""The dashboard's model and what it shows: controls, key figures at the current day, the team grid.
+
+`DashboardModel` is an `AttritionModel` built from keyword arguments (as Mesa's SolaraViz
+re-creates models on Reset): each argument becomes a Hydra override of the default config,
+so a dashboard run is the CLI run `exodus <overrides>` stepped day by day.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from functools import cache
+
+import numpy as np
+import pandas as pd
+from omegaconf import OmegaConf
+
+import sim
+from sim import observed
+from sim.cli import CONF_DIR
+from sim.model import CAUSES, FOUNDER, AttritionModel
+from sim.params import UNITS, model_params
+from sim.results import daily_table
+from sim.run import as_run_config
+
+# Hydra's compose uses one process-wide GlobalHydra: sessions resetting at once must take turns.
+_COMPOSE_LOCK = threading.Lock()
+
+HAZARD_WEIGHTS = ("burnout", "autonomy", "mission", "contagion", "wealth", "unvested")
+# the main setting of each lever: keyword -> (lever in conf/lever, field, label, slider max)
+LEVER_SETTINGS = {
+    "bonus_quit_cut": ("retention_bonus", "quit_cut", "Bonus: cut in targeted quits", 0.5),
+    "refresh_grant": ("refresh_grants", "grant_years_of_pay", "Refresh grant (years of pay)", 4.0),
+    "autonomy_gain": ("autonomy_charter", "autonomy_gain", "Charter: autonomy gain", 0.5),
+    "burnout_slowdown": ("sustainable_pace", "burnout_slowdown", "Pace: burnout slowdown", 1.0),
+    "shock_reduction": ("transparent_leadership", "shock_reduction", "Transparency: shock reduction", 1.0),
+    "match_prob": ("counter_offers", "match_prob", "Counter-offers: match probability", 1.0),
+    "mission_floor": ("safety_governance", "mission_floor", "Safety governance: mission floor", 1.0),
+}
+
+
+def compose(overrides: list[str]):
+    with _COMPOSE_LOCK:
+        return sim.compose(overrides)
+
+
+@cache
+def defaults() -> dict:
+    """The default config's values behind each control (so the controls never restate conf/)."""
+    cfg = compose([])
+    starts = sorted({str(cfg.lever[name].start) for name, *_ in LEVER_SETTINGS.values() if cfg.lever[name].start})
+    return {
+        "policies": policies(),
+        "lever_starts": {name: str(cfg.lever[name].start) for name in cfg.lever},
+        "window": (str(cfg.window.start), str(cfg.window.end)),
+        "policy_start": starts[0] if starts else str(cfg.window.start),
+        "headcount": int(cfg.company.headcount),
+        "seed": int(cfg.seed),
+        **{f"hazard_{w}": float(cfg.hazard[w]) for w in HAZARD_WEIGHTS},
+        **{key: float(cfg.lever[lever][field]) for key, (lever, field, *_) in LEVER_SETTINGS.items()},
+    }
+
+
+def policies() -> list[str]:
+    """Policy names from conf/policy, the baseline `none` first."""
+    names = sorted(p.stem for p in (CONF_DIR / "policy").glob("*.yaml"))
+    return sorted(names, key=lambda n: n != "none")
+
+
+def start_dates(window: tuple[str, str], extra: str) -> list[str]:
+    """First days of the months inside the window, plus the configured lever start."""
+    start, end = (dt.date.fromisoformat(d) for d in window)
+    months = pd.date_range(start, end, freq="MS").date
+    return sorted({start.isoformat(), extra, *(d.isoformat() for d in months)})
+
+
+def controls() -> dict:
+    """SolaraViz `model_params`: the policy, its start and main settings, size, seed, mechanism weights."""
+    d = defaults()
+    out = {
+        "policy": {"type": "Select", "value": "none", "values": d["policies"], "label": "Policy"},
+        "policy_start": {
+            "type": "Select",
+            "value": d["policy_start"],
+            "values": start_dates(d["window"], d["policy_start"]),
+            "label": "Policy start",
+        },
+        "headcount": {
+            "type": "SliderInt",
+            "value": d["headcount"],
+            "min": 50,
+            "max": max(3000, d["headcount"]),
+            "step": 50 if d["headcount"] % 50 == 0 else 1,
+        },
+        "seed": {"type": "SliderInt", "value": d["seed"], "min": 0, "max": 99, "step": 1, "label": "Seed"},
+        "shocks": {"type": "Checkbox", "value": True, "label": "Dated shocks (conf/events)"},
+    }
+    out["headcount"]["label"] = "Company size (headcount)"
+    for w in HAZARD_WEIGHTS:
+        value = d[f"hazard_{w}"]
+        out[f"hazard_{w}"] = {
+            "type": "SliderFloat",
+            "value": value,
+            "min": 0.0,
+            "max": max(5.0, 2 * value),
+            "step": slider_step(value, 0.1),
+            "label": f"Weight: {w}",
+        }
+    for key, (_, _, label, top) in LEVER_SETTINGS.items():
+        step = slider_step(d[key], 0.05)
+        out[key] = {"type": "SliderFloat", "value": d[key], "min": 0.0, "max": top, "step": step, "label": label}
+    return out
+
+
+def slider_step(value: float, coarse: float) -> float:
+    """The coarsest of coarse, coarse/10, ... that has `value` on its grid (a slider snaps to its grid)."""
+    step = coarse
+    while not np.isclose(value / step, round(value / step), rtol=0, atol=1e-6) and step > 1e-6:
+        step /= 10
+    return step
+
+
+def overrides_for(
+    policy: str, policy_start: str | None, headcount: int | None, seed: int, shocks: bool, settings: dict
+) -> list[str]:
+    """Hydra overrides for a dashboard run: the policy and seed, then only the values that differ from the config."""
+    d = defaults()
+    out = [f"policy={policy}", f"seed={int(seed)}"]
+    if headcount is not None and int(headcount) != d["headcount"]:
+        out.append(f"company.headcount={int(headcount)}")
+    if not shocks:
+        out.append("events=none")
+    used = policy_levers(policy)  # settings of levers the policy does not use change nothing: left out
+    if policy_start:
+        out += [f"lever.{lever}.start={policy_start}" for lever in used if d["lever_starts"].get(lever) != policy_start]
+    for key, value in settings.items():
+        if value is None or np.isclose(float(value), d[key], rtol=0, atol=1e-9):
+            continue
+        if key.startswith("hazard_"):
+            out.append(f"hazard.{key.removeprefix('hazard_')}={float(value):g}")
+        elif LEVER_SETTINGS[key][0] in used:
+            lever, field, *_ = LEVER_SETTINGS[key]
+            out.append(f"lever.{lever}.{field}={float(value):g}")
+    return out
+
+
+@cache
+def policy_levers(policy: str) -> tuple[str, ...]:
+    """Names of the library levers a policy in conf/policy uses (levers written inline have no name)."""
+    path = CONF_DIR / "policy" / f"{policy}.yaml"
+    if not path.exists():
+        raise ValueError(f"policy={policy!r} is not allowed: one of {', '.join(policies())}")
+    levers = OmegaConf.load(path).get("levers") or []
+    return tuple(lev for lev in levers if isinstance(lev, str))
+
+
+class DashboardModel(AttritionModel):
+    """The attrition model built from the dashboard's controls; stops at the window's last day."""
+
+    def __init__(
+        self,
+        policy: str = "none",
+        policy_start: str | None = None,
+        headcount: int | None = None,
+        seed: int = 0,
+        shocks: bool = True,
+        hazard_burnout: float | None = None,
+        hazard_autonomy: float | None = None,
+        hazard_mission: float | None = None,
+        hazard_contagion: float | None = None,
+        hazard_wealth: float | None = None,
+        hazard_unvested: float | None = None,
+        bonus_quit_cut: float | None = None,
+        refresh_grant: float | None = None,
+        autonomy_gain: float | None = None,
+        burnout_slowdown: float | None = None,
+        shock_reduction: float | None = None,
+        match_prob: float | None = None,
+        mission_floor: float | None = None,
+    ):
+        settings = {k: v for k, v in locals().items() if k.startswith("hazard_") or k in LEVER_SETTINGS}
+        self.overrides = overrides_for(policy, policy_start, headcount, seed, shocks, settings)
+        run = as_run_config(compose(self.overrides))
+        super().__init__(model_params(run), seed=run.seed)
+        self.policy_name = run.policy.name
+        self.finished = False
+
+    def step(self) -> None:
+        if self.finished:  # Mesa's Step may ask for more days than the window has left
+            self.running = False
+            return
+        super().step()
+        if self.day >= self.days - 1:
+            for lever in self.levers:
+                lever.finish(self, self.days - 1)
+            self.finished = True
+            self.running = False
+
+    @property
+    def days_run(self) -> int:
+        """Days simulated so far (rows of the daily table filled)."""
+        return min(self.steps, self.days)
+
+    def series(self) -> pd.DataFrame:
+        """The daily table up to the last simulated day."""
+        return daily_table(self).iloc[: self.days_run]
+
+
+@cache
+def observed_data() -> dict:
+    """Observed departures, founders and headcounts (read once per process; read-only)."""
+    return {
+        "departures": observed.load_departures(),
+        "founders": observed.load_founders(),
+        "headcount": observed.load_headcount(),
+    }
+
+
+def key_figures(model: DashboardModel) -> dict:
+    """The numbers shown beside the plots, at the last simulated day."""
+    obs = observed_data()
+    daily = model.series()
+    n = model.days_run
+    last = model.start + dt.timedelta(days=max(n - 1, 0))
+    announced_obs = observed.announced_by_day(model.start, last, obs["departures"]) if n else pd.Series(dtype=int)
+    row = daily.iloc[-1] if n else None
+    return {
+        "date": last.isoformat() if n else f"{model.start.isoformat()} (not started)",
+        "days": n,
+        "policy": model.policy_name,
+        "headcount": int(row.headcount) if n else int(model.workforce.active.sum()),
+        "departures": int(daily.departures.sum()),
+        **{f"departures_{c}": int(daily[f"departures_{c}"].sum()) for c in CAUSES},
+        "announced": int(daily.announced.sum()),
+        "announced_observed": int(announced_obs.sum()),
+        "founders_remaining": int(row.founders_remaining) if n else int(_founders_now(model)),
+        "founders_observed": observed.founders_remaining(last, obs["founders"]),
+        "mean_burnout": float(row.mean_burnout) if n else float("nan"),
+        "mean_autonomy": float(row.mean_autonomy) if n else float("nan"),
+        "policy_cost": float(sum(lv.cost for lv in model.levers)),
+    }
+
+
+def _founders_now(model: AttritionModel) -> int:
+    wf = model.workforce
+    return int((wf.active[: wf.n] & (wf.role[: wf.n] == FOUNDER)).sum())
+
+
+def team_state(model: AttritionModel) -> pd.DataFrame:
+    """Per team: unit, people present at some point of the window so far, how many chose to leave, mean burnout."""
+    wf, n = model.workforce, model.workforce.n
+    last = min(model.steps, model.days) - 1
+    team, left, cause = wf.team[:n], wf.left[:n], wf.cause[:n]
+    present = (wf.hired[:n] <= max(last, 0)) & (left >= 0)  # hired by now and not gone before the window
+    chose = (
+        (left >= 0) & (left <= last) & np.isin(cause, [CAUSES.index(c) for c in ("voluntary", "poached", "spinout")])
+    )
+    active = wf.active[:n]
+    k = model.n_teams
+    members = np.bincount(team[present], minlength=k)
+    leavers = np.bincount(team[chose], minlength=k)
+    heads = np.bincount(team[active], minlength=k)
+    burn = np.bincount(team[active], weights=wf.burnout[:n][active], minlength=k)
+    return pd.DataFrame(
+        {
+            "team": np.arange(k),
+            "unit": [UNITS[u] for u in model.team_unit],
+            "members": members,
+            "chose_to_leave": leavers,
+            "left_share": leavers / np.maximum(members, 1),
+            "headcount": heads,
+            "mean_burnout": np.where(heads > 0, burn / np.maximum(heads, 1), np.nan),
+        }
+    )

@@ -1,0 +1,219 @@
+"""Exploratory analysis with EMA Workbench (the `explore` extra): the model as an EMA model, experiments over
+uncertain worlds x policies, scenario discovery (PRIM and CART) and a robustness ranking.
+
+Uncertainties: the free parameters that decide who leaves (sim/freeparams.py; the three observation parameters
+change only what is announced, so they are left out), each over its posterior's central interval, and every lever's
+effect size over its prior (sim/leverpriors.py); `seed` is an uncertainty too (replication noise), kept out of
+scenario discovery. Levers: the policy (a categorical, `retention_policy`), one EMA policy per named policy with
+its conf/lever settings.
+Outcomes: departures, co-founders remaining, policy cost and attrition cost per world; net value against `none` in
+the same world is derived after the runs (every policy runs every world: common random numbers).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from . import freeparams, leverpriors, posterior, worlds
+from .robustness import robustness_table
+
+POLICIES = (
+    "none",
+    "retention_bonus",
+    "refresh_grants",
+    "autonomy_charter",
+    "sustainable_pace",
+    "transparent_leadership",
+    "counter_offers",
+    "safety_governance",
+    "bundle_pay",
+    "bundle_culture",
+)
+OBSERVATION_ONLY = ("announce_scale", "burst_gain", "delay_scale")  # change what is seen, not who leaves
+SEED_MAX = 2**31 - 1
+
+
+@dataclass
+class ExploreSettings:
+    scenarios: int = 100
+    processes: int = 2
+    seed: int = 0  # of EMA's Latin hypercube over the uncertainties
+    level: float = 0.9  # central posterior interval each free parameter ranges over
+    goal: float = 20.0  # departures the best policy must avert (question 1)
+    density: float = 0.8  # PRIM: the box on the peeling trajectory with the most coverage at this density or more
+    overrides: tuple[str, ...] = ()
+    valuation: str = ""
+    policies: tuple[str, ...] = POLICIES
+    evaluator: str = "multiprocessing"  # or "sequential"
+    notes: dict = field(default_factory=dict)
+
+
+def exodus_model(
+    retention_policy: str = "none", seed: int = 0, overrides: tuple = (), valuation: str = "", **uncertain
+) -> dict[str, float]:
+    """The EMA model's function: one world (free parameters and lever effects by name, a seed) under one policy."""
+    free = {k: v for k, v in uncertain.items() if k in freeparams.BY_NAME}
+    levers = {k: v for k, v in uncertain.items() if k in worlds.FIELD_PRIORS}
+    unknown = set(uncertain) - set(free) - set(levers)
+    if unknown:
+        raise ValueError(f"unknown uncertainties: {', '.join(sorted(unknown))}")
+    run = worlds.world_config(retention_policy, int(seed), free, levers, tuple(overrides))
+    return worlds.outcomes(run, valuation)
+
+
+def uncertainty_ranges(level: float = 0.9) -> dict[str, tuple[float, float]]:
+    """Range of each uncertainty: the posterior's central interval for the free parameters, the prior for levers."""
+    q = posterior.load("xai").quantiles([(1 - level) / 2, (1 + level) / 2])
+    out = {n: (float(q.iloc[0][n]), float(q.iloc[1][n])) for n in q.columns if n not in OBSERVATION_ONLY}
+    out.update({p.field: (p.low, p.high) for p in leverpriors.PRIORS})
+    return out
+
+
+def build_model(settings: ExploreSettings):
+    """The EMA model: uncertainties, levers, constants and outcomes around `exodus_model`."""
+    from ema_workbench import CategoricalParameter, Constant, IntegerParameter, Model, RealParameter, ScalarOutcome
+
+    model = Model("exodus", function=exodus_model)
+    model.uncertainties = [RealParameter(n, lo, hi) for n, (lo, hi) in uncertainty_ranges(settings.level).items()]
+    model.uncertainties += [IntegerParameter("seed", 0, SEED_MAX)]
+    model.levers = [CategoricalParameter("retention_policy", list(settings.policies))]  # EMA names its own `policy`
+    model.constants = [Constant("overrides", tuple(settings.overrides)), Constant("valuation", settings.valuation)]
+    model.outcomes = [ScalarOutcome(n) for n in worlds.OUTCOMES]
+    return model
+
+
+def run_experiments(settings: ExploreSettings) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """EMA's Latin hypercube over the uncertainties x every policy; (experiments, outcomes) aligned on rows."""
+    from ema_workbench import MultiprocessingEvaluator, Sample, SequentialEvaluator, perform_experiments
+
+    model = build_model(settings)
+    policies = [Sample(name=p, retention_policy=p) for p in settings.policies]
+    if settings.evaluator == "sequential":
+        evaluator = SequentialEvaluator(model)
+    else:
+        evaluator = MultiprocessingEvaluator(model, n_processes=settings.processes)
+    with evaluator:
+        experiments, outcomes = perform_experiments(
+            model,
+            scenarios=settings.scenarios,
+            policies=policies,
+            evaluator=evaluator,
+            uncertainty_sampling_kwargs={"rng": settings.seed},
+        )
+    return pd.DataFrame(experiments), pd.DataFrame(outcomes)
+
+
+def tidy(experiments: pd.DataFrame, outcomes: pd.DataFrame) -> pd.DataFrame:
+    """One row per (world, policy): the world's uncertainties, the policy and the outcomes."""
+    keep = [c for c in experiments.columns if c not in ("model", "overrides", "valuation", "retention_policy")]
+    df = pd.concat([experiments[keep].reset_index(drop=True), outcomes.reset_index(drop=True)], axis=1)
+    df["policy"] = df["policy"].astype(str)
+    df["world"] = df["scenario"].astype(str)
+    return df.drop(columns=["scenario"])
+
+
+def as_metrics(df: pd.DataFrame) -> pd.DataFrame:
+    """The tidy runs in the shape sim.robustness reads (arm, scenario, seed, run, departures, costs)."""
+    return pd.DataFrame(
+        {
+            "arm": df["policy"],
+            "scenario": df["world"],
+            "seed": 0,
+            "run": df["world"] + "/" + df["policy"],
+            "departures": df["departures"],
+            "attrition_cost": df["attrition_cost"],
+            "cost_total": df["policy_cost"],
+        }
+    )
+
+
+def per_world(df: pd.DataFrame, outcome: str) -> pd.DataFrame:
+    """A (world x policy) table of one outcome."""
+    return df.pivot(index="world", columns="policy", values=outcome)
+
+
+def world_inputs(df: pd.DataFrame) -> pd.DataFrame:
+    """The uncertainties of each world (seed left out: noise is not a scenario), one row per world."""
+    names = [c for c in uncertainty_ranges() if c in df.columns]
+    return df.drop_duplicates("world").set_index("world")[names]
+
+
+def questions(df: pd.DataFrame, goal: float) -> tuple[dict[str, pd.Series], dict]:
+    """The cases of interest per world for each question, and what they were asked about."""
+    dep = per_world(df, "departures")
+    averted = dep.rsub(dep["none"], axis=0)
+    best = averted.drop(columns="none").mean().idxmax()  # the policy table's top row: most departures averted
+    out = {"best_fails": averted[best] < goal}
+    about = {"best_fails": f"{best} (best-ranked by mean departures averted) averts fewer than {goal:g} departures"}
+    if {"bundle_pay", "bundle_culture"} <= set(dep.columns):
+        out["pay_beats_culture"] = dep["bundle_pay"] < dep["bundle_culture"]
+        about["pay_beats_culture"] = "bundle_pay ends with fewer departures than bundle_culture"
+    return out, about
+
+
+def choose_box(trajectory: pd.DataFrame, density: float) -> int:
+    """The box on PRIM's peeling trajectory with the most coverage among those with at least `density` (else the
+    densest); never the first box, which restricts nothing."""
+    t = trajectory.iloc[1:] if len(trajectory) > 1 else trajectory
+    dense = t[t["density"] >= density]
+    if len(dense):
+        return int(dense["coverage"].idxmax())
+    return int(t["density"].idxmax())
+
+
+def discover(x: pd.DataFrame, y: pd.Series, settings: ExploreSettings) -> dict:
+    """PRIM (one box, its trade-off and limits) and CART (its leaves) on one question."""
+    from ema_workbench.analysis import cart, prim
+    from ema_workbench.analysis import scenario_discovery_util as sdutil
+
+    x = x.reset_index(drop=True).astype(float)
+    yv = np.asarray(y, dtype=bool)
+    out = {"cases": int(yv.sum()), "worlds": int(yv.size)}
+    if yv.sum() == 0 or yv.all():
+        out["note"] = "every world or none is a case of interest: nothing to discover"
+        return out
+    p = prim.Prim(x, yv.astype(int), peel_alpha=0.05, paste_alpha=0.05, mass_min=0.05)
+    box = p.find_box()
+    traj = box.peeling_trajectory.copy()
+    i = choose_box(traj, settings.density)
+    box.select(i)
+    restricted = list(sdutil._determine_restricted_dims(box.box_lims[i], p.box_init))
+    limits = box.box_lims[i][restricted].T.rename(columns={0: "low", 1: "high"})
+    limits["prior_low"] = p.box_init[restricted].iloc[0].to_numpy()
+    limits["prior_high"] = p.box_init[restricted].iloc[1].to_numpy()
+    out.update(
+        prim_box=i,
+        coverage=float(traj.loc[i, "coverage"]),
+        density=float(traj.loc[i, "density"]),
+        mass=float(traj.loc[i, "mass"]),
+        base_rate=float(yv.mean()),
+        limits=limits,
+        trajectory=traj,
+        tradeoff_fig=box.show_tradeoff(),
+        box_fig=_figure(box.inspect(i, style="graph")) if restricted else None,
+    )
+    tree = cart.CART(x, yv.astype(int), mass_min=max(0.05, 2.0 / len(x)))  # a leaf holds 2 worlds at least
+    tree.build_tree()
+    leaves = []
+    box_init = sdutil._make_box(x)
+    for k, (b, s) in enumerate(zip(tree.boxes, tree.stats, strict=True)):
+        dims = list(sdutil._determine_restricted_dims(b, box_init))
+        rule = " & ".join(f"{d} in [{b[d].iloc[0]:.3g}, {b[d].iloc[1]:.3g}]" for d in dims) or "(all)"
+        leaves.append({"leaf": k, **{kk: float(v) for kk, v in s.items() if np.isscalar(v)}, "rule": rule})
+    out["cart"] = pd.DataFrame(leaves)
+    return out
+
+
+def _figure(obj):
+    """The matplotlib Figure in whatever EMA's plotting call returned (a figure, a list or tuple, or axes)."""
+    while isinstance(obj, list | tuple):
+        obj = obj[0]
+    return getattr(obj, "figure", obj) if not hasattr(obj, "savefig") else obj
+
+
+def robustness(df: pd.DataFrame, goal: float) -> pd.DataFrame:
+    """Maximum regret and satisficing shares of each policy over the worlds (sim.robustness)."""
+    return robustness_table(as_metrics(df), "none", goal)

@@ -1,0 +1,197 @@
+"""The calibration's fit report: posterior summaries, ABC diagnostics, a posterior predictive check, figures."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from . import freeparams, observed, targets  # noqa: E402
+from .io import csv_bytes, json_bytes, write_atomic  # noqa: E402
+from .params import RunConfig  # noqa: E402
+from .posterior import Posterior  # noqa: E402
+from .predictive import Predictive, bands, coverage, stat_checks  # noqa: E402
+
+LEVEL = 0.9
+
+
+def _save(fig, path: Path) -> None:
+    tmp = path.with_name(f".{path.name}.tmp.png")
+    fig.savefig(tmp, dpi=120, bbox_inches="tight")
+    plt.close(fig)
+    tmp.replace(path)
+
+
+def _events(run: RunConfig, first: dt.date) -> list[tuple[dt.date, str]]:
+    """Dated shocks from `first` on, one entry per date (names joined), in date order."""
+    by_date: dict[dt.date, list[str]] = {}
+    for s in run.shocks:
+        d = dt.date.fromisoformat(s.date)
+        if d >= first:
+            by_date.setdefault(d, []).append(s.name or s.type)
+    return [(d, " + ".join(names)) for d, names in sorted(by_date.items())]
+
+
+def _shock_lines(ax, events, first: dt.date, last: dt.date) -> None:
+    """Dotted lines at the events inside [first, last], each labelled with its number in the footnote."""
+    for i, (d, _) in enumerate(events, start=1):
+        if first <= d <= last:
+            ax.axvline(d, color="0.6", lw=0.8, ls=":")
+            ax.annotate(str(i), (d, 0.99), xycoords=("data", "axes fraction"), fontsize=7, va="top", ha="left",
+                        color="0.35")  # fmt: skip
+
+
+def _band(ax, b: pd.DataFrame, color: str, label: str, step: bool = False) -> None:
+    x = list(b.index)
+    kw = {"step": "mid"} if step else {}
+    ax.fill_between(x, b["q05"], b["q95"], color=color, alpha=0.18, lw=0, label="90 % band", **kw)
+    ax.fill_between(x, b["q25"], b["q75"], color=color, alpha=0.35, lw=0, label="50 % band", **kw)
+    if step:
+        ax.step(x, b["q50"], where="mid", color=color, lw=1.5, label=label)
+    else:
+        ax.plot(x, b["q50"], color=color, lw=1.5, label=label)
+
+
+def fit_figure(pred: Predictive, run: RunConfig, path: Path) -> Path:
+    """Observed vs simulated: daily and cumulative announcements over 1-12 Feb, founders remaining, headcount."""
+    fig, axes = plt.subplots(2, 2, figsize=(12, 8))
+    obs = targets.observed_daily()
+    days = list(obs.index)
+    d = pred.daily[(pred.daily.date >= targets.START) & (pred.daily.date <= targets.END)]
+    span = sorted(pred.daily.date.unique())
+    events = _events(run, span[0])
+
+    ax = axes[0, 0]
+    _band(ax, bands(d, "announced"), "C0", "simulated median", step=True)
+    ax.plot(days, obs.values, "ko", ms=5, label="observed (DESIGN §1)")
+    _shock_lines(ax, events, targets.START, targets.END)
+    ax.set_title("Announced departures per day, 1-12 Feb 2026")
+    ax.set_ylabel("announcements")
+    ax.legend(fontsize=7, loc="center left")
+
+    ax = axes[0, 1]
+    cum = d.sort_values("date").assign(cum=lambda x: x.groupby("draw")["announced"].cumsum())
+    _band(ax, bands(cum, "cum"), "C0", "simulated median", step=True)
+    ax.plot(days, obs.cumsum().values, "k-o", ms=4, label="observed")
+    _shock_lines(ax, events, targets.START, targets.END)
+    ax.set_title("Cumulative announcements from 1 Feb 2026")
+    ax.legend(fontsize=7, loc="center left")
+
+    ax = axes[1, 0]
+    _band(ax, bands(pred.daily, "founders_remaining"), "C2", "simulated median")
+    founders = observed.load_founders()
+    ax.step(span, [observed.founders_remaining(x, founders) for x in span], "k", where="post", label="observed")
+    _shock_lines(ax, events, span[0], span[-1])
+    ax.set_title("Founders at the lab (owner-founder included)")
+    ax.legend(fontsize=7, loc="lower left")
+
+    ax = axes[1, 1]
+    _band(ax, bands(pred.daily, "headcount"), "C1", "simulated median")
+    floor = targets.observed_headcount_floor()
+    ax.plot([targets.HEADCOUNT_DAY], [floor], "k^", ms=8, label=f"observed: over {floor:,}")
+    _shock_lines(ax, events, span[0], span[-1])
+    ax.set_title("Headcount")
+    ax.legend(fontsize=7, loc="lower left")
+    for a in axes.flat:
+        a.tick_params(axis="x", labelsize=7, rotation=30)
+    fig.suptitle(f"Posterior predictive check ({pred.stats.shape[0]} posterior draws, one run each)")
+    note = "Events (dotted): " + "; ".join(f"{i}: {d} {names}" for i, (d, names) in enumerate(events, start=1))
+    fig.text(0.01, 0.0, note, fontsize=7, color="0.3", wrap=True)
+    fig.tight_layout(rect=(0, 0.03, 1, 1))
+    _save(fig, path)
+    return path
+
+
+def posterior_figure(post: Posterior, path: Path) -> Path:
+    """Each parameter's weighted posterior histogram against its prior, with the 90 % interval."""
+    names = post.names
+    cols = 3
+    rows = int(np.ceil(len(names) / cols))
+    fig, axes = plt.subplots(rows, cols, figsize=(4 * cols, 2.8 * rows), squeeze=False)
+    summ = post.summary(LEVEL).set_index("parameter")
+    for ax, n in zip(axes.flat, names, strict=False):
+        p = freeparams.BY_NAME[n]
+        x = post.samples[n].to_numpy(float)
+        s = summ.loc[n]
+        # log-uniform priors are shown on a log10 axis, where they are flat
+        f = np.log10 if p.log else (lambda v: v)
+        lo, hi = f(p.low), f(p.high)
+        ax.hist(f(x), bins=np.linspace(lo, hi, 25), weights=post.weights, density=True, color="C0", alpha=0.6,
+                label="posterior")  # fmt: skip
+        ax.plot([lo, hi], [1.0 / (hi - lo)] * 2, "k--", lw=1, label="prior")
+        ax.axvspan(f(s["lo"]), f(s["hi"]), color="C0", alpha=0.1, label="90 % interval")
+        ax.axvline(f(s["median"]), color="C0", lw=1.5)
+        if p.log:
+            ticks = [v for v in (0.2, 0.25, 0.5, 1, 2, 4) if p.low <= v <= p.high]
+            ax.set_xticks(np.log10(ticks), [f"{v:g}" for v in ticks])
+            ax.set_xlabel("log scale", fontsize=7)
+        ax.set_title(f"{n}: {s['median']:.3g} [{s['lo']:.3g}, {s['hi']:.3g}]", fontsize=9)
+        ax.tick_params(labelsize=7)
+    for ax in list(axes.flat)[len(names) :]:
+        ax.axis("off")
+    axes.flat[0].legend(fontsize=7)
+    fig.suptitle("Posterior (bars) against prior (dashed); title: median [90 % interval]")
+    fig.tight_layout()
+    _save(fig, path)
+    return path
+
+
+def _md_table(df: pd.DataFrame, floatfmt: str = ".3g") -> str:
+    cols = list(df.columns)
+    lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
+    for _, r in df.iterrows():
+        cells = [format(v, floatfmt) if isinstance(v, float) else str(v) for v in r]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def write_report(post: Posterior, pred: Predictive, run: RunConfig, out: Path) -> dict:
+    """Write fit_report.md, fit_summary.csv, predictive tables and both figures into `out`; return the key numbers."""
+    out = Path(out)
+    summ = post.summary(LEVEL)
+    cov = coverage(pred)
+    checks = stat_checks(pred, post.meta.get("observed") or targets.observed_stats())
+    gens = pd.DataFrame(post.meta.get("generations", []))
+    write_atomic(out / "fit_summary.csv", csv_bytes(summ))
+    write_atomic(out / "predictive_daily.csv", csv_bytes(pred.daily))
+    write_atomic(out / "predictive_stats.csv", csv_bytes(pred.stats))
+    write_atomic(out / "predictive_checks.csv", csv_bytes(checks))
+    fit_figure(pred, run, out / "fit.png")
+    posterior_figure(post, out / "posterior.png")
+    ess = float(1.0 / np.sum(post.weights**2))
+    numbers = {"coverage": cov, "ess": ess, "particles": len(post.samples), "simulations": post.meta.get("simulations")}
+    write_atomic(out / "fit_report.json", json_bytes({**numbers, "summary": summ.to_dict(orient="records")}))
+    s = post.meta.get("settings", {})
+    lines = [
+        "# Calibration fit report",
+        "",
+        f"Method: {post.meta.get('method', '?')}; seed {s.get('seed')}, population {s.get('population')}, "
+        f"{len(gens[gens.t >= 0]) if len(gens) else '?'} generations, {post.meta.get('simulations')} simulations "
+        f"in {post.meta.get('seconds')} s; {len(post.samples)} particles, effective sample size {ess:.0f}.",
+        "",
+        "## Posterior (median and 90 % interval; shrinkage = 1 - posterior width / prior width)",
+        "",
+        _md_table(summ[["parameter", "median", "lo", "hi", "prior_lo", "prior_hi", "shrinkage"]]),
+        "",
+        "## ABC generations (epsilon: distance threshold; acceptance: particles / simulations)",
+        "",
+        _md_table(gens) if len(gens) else "(none recorded)",
+        "",
+        "## Posterior predictive check",
+        "",
+        f"Observed daily announcements over 1-12 Feb 2026 inside the 90 % band: {cov['covered_90']} of {cov['days']}"
+        f" days; inside the 50 % band: {cov['covered_50']} of {cov['days']} ({pred.stats.shape[0]} draws).",
+        "",
+        _md_table(checks),
+        "",
+        "Figures: `fit.png` (observed vs simulated), `posterior.png` (posterior vs prior).",
+        "",
+    ]
+    write_atomic(out / "fit_report.md", "\n".join(lines).encode())
+    return numbers

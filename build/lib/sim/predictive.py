@@ -1,0 +1,108 @@
+"""Posterior predictive simulations: runs at posterior draws, daily bands, and how often they cover the record.
+
+Draw k runs with seed k, as in the posterior policy sweep (`conf/experiment/posterior_policies.yaml`),
+so the fit report shows the same worlds the policies are compared in.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from tqdm import tqdm
+
+from . import freeparams, parallel, targets
+from .model import AttritionModel
+from .params import RunConfig, model_params
+from .posterior import Posterior
+from .results import collect
+
+DAILY = ("announced", "founders_remaining", "headcount", "departures")
+BANDS = (0.05, 0.25, 0.5, 0.75, 0.95)
+
+
+@dataclass
+class Predictive:
+    """`daily`: one row per draw and day (DAILY columns); `stats`: one row per draw (targets.STATS)."""
+
+    daily: pd.DataFrame
+    stats: pd.DataFrame
+
+
+def _one(args):
+    run, values, k, floor = args
+    res = collect(AttritionModel(model_params(freeparams.apply(run, values)), seed=k).run())
+    daily = res.daily[["date", *DAILY]].copy()
+    daily.insert(0, "draw", k)
+    stats = {"draw": k, **targets.simulated_stats(res.daily, res.departures, floor)}
+    return daily, stats
+
+
+def simulate(
+    run: RunConfig, post: Posterior, draws: int, procs: int = 1, window_end: str | None = None, progress: bool = True
+) -> Predictive:
+    """Run draws 0..draws-1 of `post` (draw k with seed k) on the scenario `run`, optionally cut at `window_end`."""
+    base = dataclasses.replace(run, posterior_file="", posterior_draw=-1, free={})
+    if window_end:
+        base.window = dataclasses.replace(run.window, end=window_end)
+    rows = post.draw_indices(draws)
+    names = post.names
+    tasks = [
+        (base, {n: float(post.samples.iloc[i][n]) for n in names}, k, targets.observed_headcount_floor())
+        for k, i in enumerate(rows)
+    ]
+    bar = {"total": draws, "desc": "posterior predictive", "unit": "run", "disable": not progress, "leave": False}
+    if procs > 1:
+        with parallel.pool(procs) as pool:
+            out = list(tqdm(pool.imap(_one, tasks, chunksize=1), **bar))
+    else:
+        out = list(tqdm(map(_one, tasks), **bar))
+    daily = pd.concat([d for d, _ in out], ignore_index=True)
+    return Predictive(daily, pd.DataFrame([s for _, s in out]))
+
+
+def bands(daily: pd.DataFrame, column: str, q=BANDS) -> pd.DataFrame:
+    """Quantiles of `column` across draws, per date (columns q05, q25, q50, q75, q95)."""
+    out = daily.groupby("date")[column].quantile(list(q)).unstack()
+    out.columns = [f"q{round(100 * c):02d}" for c in out.columns]
+    return out
+
+
+def coverage(pred: Predictive) -> dict[str, float]:
+    """Share of observed daily announcement counts (1-12 Feb 2026) inside the 50 % and 90 % predictive bands."""
+    obs = targets.observed_daily()
+    b = bands(pred.daily, "announced").reindex(obs.index)
+    inside90 = (obs >= b["q05"]) & (obs <= b["q95"])
+    inside50 = (obs >= b["q25"]) & (obs <= b["q75"])
+    return {
+        "days": int(len(obs)),
+        "covered_90": int(inside90.sum()),
+        "covered_50": int(inside50.sum()),
+        "rate_90": float(inside90.mean()),
+        "rate_50": float(inside50.mean()),
+    }
+
+
+def stat_checks(pred: Predictive, observed: dict[str, float]) -> pd.DataFrame:
+    """Per summary statistic: observed value, predictive median and 90 % interval, and the share of draws below,
+    at and above the observed value (a posterior predictive check)."""
+    rows = []
+    for s in targets.STATS:
+        x = pred.stats[s].to_numpy(float)
+        o = observed[s]
+        lo, med, hi = np.quantile(x, [0.05, 0.5, 0.95])
+        rows.append(
+            {
+                "statistic": s,
+                "observed": o,
+                "median": med,
+                "lo": lo,
+                "hi": hi,
+                "below": float((x < o).mean()),
+                "equal": float((x == o).mean()),
+                "above": float((x > o).mean()),
+            }
+        )
+    return pd.DataFrame(rows)

@@ -1,0 +1,282 @@
+"""Read a sweep folder (one sub-folder per run, or per job of `replicates` runs in `seed=<k>/` sub-folders)
+into tidy tables, skipping and listing unfinished runs.
+
+Hydra writes no aggregate of a multirun; this module is that aggregate. Each run is
+identified by its `arm` (the policy and the settings of the levers it uses) and its
+pairing key (`scenario`, a fingerprint of every other config value, plus `seed`):
+runs with the same key and different arms are paired (common random numbers).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import yaml
+from tqdm import tqdm
+
+from . import value
+from .io import COMPLETE
+from .leverpriors import drawn_fields
+
+FAILED = "FAILED"  # written by the `exodus` app into a run folder whose run raised
+RUN_FILES = ("daily.csv", "departures.csv", "summary.json")
+RUN_SIGNS = (COMPLETE, FAILED, ".hydra", "summary.json")  # any of these makes a folder a run folder
+OWN_RUN_SIGNS = (COMPLETE, FAILED, "summary.json")  # a job folder holding replicates is a run itself only with these
+REPLICATE = re.compile(r"seed=-?\d+")  # the name of a replicate's folder inside its job's folder (`replicates` > 1)
+ARM_FIELDS = ("policy", "lever")  # what a policy decides; everything else is the uncertain world
+NOT_SCENARIO = ("policy", "lever", "study", "seed", "replicates")
+LABEL_SKIP = ("policy", "seed", "replicates", "study", "experiment", "+experiment", "hydra")
+
+
+class SweepError(ValueError):
+    """A sweep folder that cannot be read; the message says which folder and why."""
+
+
+@dataclass
+class Sweep:
+    """A sweep's tidy tables: `runs` one row per complete run, `daily` its days, `tenure` its people
+    (aggregated: one row per run, cohort, duration and event, with a `count`), `skipped` the folders left out."""
+
+    root: Path
+    runs: pd.DataFrame
+    daily: pd.DataFrame
+    tenure: pd.DataFrame
+    skipped: pd.DataFrame
+    shocks: list[dict]
+
+
+def _digest(obj) -> str:
+    return hashlib.sha256(json.dumps(obj, sort_keys=True, default=str).encode()).hexdigest()[:10]
+
+
+def scenario_key(config: dict) -> str:
+    """Fingerprint of the config minus the policy, the lever library, the study name and the seed."""
+    return _digest({k: v for k, v in config.items() if k not in NOT_SCENARIO})
+
+
+def arm_key(config: dict) -> str:
+    """Fingerprint of the policy and the settings of the levers it uses (unused levers do not matter). With a
+    lever draw (`lever_draw` >= 0) the drawn effect sizes are the uncertain world, not the arm: they are left out."""
+    levers = list(config["policy"].get("levers", []))
+    library = config.get("lever", {})
+    settings = [library.get(name) for name in levers]
+    if int(config.get("lever_draw", -1)) >= 0:
+        settings = [
+            {k: v for k, v in s.items() if k not in drawn_fields(name)} if isinstance(s, dict) else s
+            for name, s in zip(levers, settings, strict=True)
+        ]
+    return _digest({"policy": config["policy"], "levers": settings})
+
+
+def _is_run_folder(path: Path) -> bool:
+    return path.is_dir() and any((path / f).exists() for f in RUN_SIGNS)
+
+
+def _why_incomplete(folder: Path) -> str | None:
+    """None for a finished run, else the reason it is left out."""
+    if (folder / FAILED).exists():
+        lines = (folder / FAILED).read_text(errors="replace").strip().splitlines()
+        return f"failed: {lines[-1] if lines else 'no message'}"
+    if not (folder / COMPLETE).exists():
+        return "no COMPLETE marker (unfinished or interrupted)"
+    missing = [f for f in RUN_FILES if not (folder / f).exists()]
+    return f"COMPLETE but missing {', '.join(missing)}" if missing else None
+
+
+def _replicates(job: Path) -> list[Path]:
+    """The replicate folders of a job folder (`seed=<k>/`), by seed."""
+    found = [p for p in job.iterdir() if p.is_dir() and REPLICATE.fullmatch(p.name)]
+    return sorted(found, key=lambda p: int(p.name.split("=", 1)[1]))
+
+
+def find_runs(root: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """Run folders under `root`: the complete ones, and the others with the reason.
+
+    A folder directly under `root` (not hidden) is read as follows. If it has sub-folders named
+    `seed=<integer>`, it is a job that ran several replicates (`replicates` > 1): each such
+    sub-folder is a run folder, whatever it holds (an empty one is a replicate that was interrupted);
+    the job folder itself is a run folder too only if it holds `COMPLETE`, `FAILED` or `summary.json`
+    (e.g. its config was refused before any replicate ran). Otherwise it is a run folder if it holds
+    any of RUN_SIGNS (a Hydra job's `.hydra`, `COMPLETE`, `FAILED` or `summary.json`), or if it is
+    named `seed=<integer>` (so `root` may be one job's folder, e.g. a single `replicates` > 1 run).
+    Replicates a job never reached have no folder and are not listed.
+    """
+    root = Path(root)
+    if not root.exists():
+        raise SweepError(f"{root}: no such folder")
+    if not root.is_dir():
+        raise SweepError(f"{root}: not a folder")
+    folders = []
+    for p in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        replicates = _replicates(p)
+        if not replicates and (_is_run_folder(p) or REPLICATE.fullmatch(p.name)):
+            folders.append(p)
+        elif replicates:
+            if any((p / f).exists() for f in OWN_RUN_SIGNS):
+                folders.append(p)
+            folders.extend(replicates)
+    complete, incomplete = [], []
+    for f in folders:
+        why = _why_incomplete(f)
+        (incomplete.append((f, why)) if why else complete.append(f))
+    return complete, incomplete
+
+
+def run_name(root: Path, folder: Path) -> str:
+    """A run's name in the tables: its folder relative to the sweep folder (`job/seed=3` for a replicate)."""
+    return Path(folder).relative_to(root).as_posix()
+
+
+def is_replicate(folder: Path) -> bool:
+    """A replicate's folder: named `seed=<k>`, without its own `.hydra`, inside a job folder that has one."""
+    folder = Path(folder)
+    return (
+        REPLICATE.fullmatch(folder.name) is not None
+        and not (folder / ".hydra").exists()
+        and (folder.parent / ".hydra").is_dir()
+    )
+
+
+def read_overrides(folder: Path) -> list[str]:
+    """The command-line overrides of a run (Hydra's `.hydra/overrides.yaml`), or [] if absent.
+
+    A replicate has none of its own: it reads its job's (whose `seed` is the job's first seed; the
+    replicate's own seed is in its summary).
+    """
+    folder = Path(folder)
+    path = (folder.parent if is_replicate(folder) else folder) / ".hydra" / "overrides.yaml"
+    if not path.exists():
+        return []
+    data = yaml.safe_load(path.read_text())
+    return [str(x) for x in data] if isinstance(data, list) else []
+
+
+def _scenario_label(overrides: list[str]) -> str:
+    keep = [o for o in overrides if o.split("=", 1)[0] not in LABEL_SKIP and not o.startswith(("lever.", "hydra."))]
+    return " ".join(keep)
+
+
+def tenure_rows(daily: pd.DataFrame, departures: pd.DataFrame, start: dt.date) -> pd.DataFrame:
+    """Censored durations of one run, from what a run folder holds (there is no per-person table of stayers).
+
+    cohort `start`: the staff present on the window's first morning; duration = days from the window
+    start to leaving (event) or to the window's end (censored). cohort `hired`: people hired inside the
+    window; duration = days from hire to leaving, or to the window's end. One row per (cohort, duration,
+    event) with the number of people in `count`.
+    """
+    days = len(daily)
+    day_of = {d: i for i, d in enumerate(pd.to_datetime(daily["date"]).dt.date)}
+    headcount_start = int(daily.headcount.iloc[0] + daily.departures.iloc[0] - daily.hires.iloc[0])
+    left_day = np.array([day_of[d] for d in pd.to_datetime(departures["date"]).dt.date], dtype=int)
+    hired = pd.to_datetime(departures["hired"]).dt.date
+    in_window = (hired >= start).to_numpy()
+
+    rows = []
+    # starting staff
+    dur = left_day[~in_window]
+    rows.append(pd.DataFrame({"cohort": "start", "duration": dur, "event": True}))
+    stayers = headcount_start - dur.size
+    if stayers < 0:
+        raise SweepError(f"more leavers hired before the window ({dur.size}) than starting staff ({headcount_start})")
+    rows.append(pd.DataFrame({"cohort": ["start"], "duration": [days], "event": [False], "count": [stayers]}))
+    # hires inside the window
+    hire_day = np.array([day_of[d] for d in hired[in_window]], dtype=int)
+    rows.append(pd.DataFrame({"cohort": "hired", "duration": left_day[in_window] - hire_day, "event": True}))
+    hires = daily.hires.to_numpy(dtype=int)
+    left_by_hire_day = np.bincount(hire_day, minlength=days)
+    still = hires - left_by_hire_day
+    if (still < 0).any():
+        bad = int(np.flatnonzero(still < 0)[0])
+        raise SweepError(f"more leavers hired on day {bad} than hires that day ({hires[bad]})")
+    on = np.flatnonzero(still > 0)
+    rows.append(pd.DataFrame({"cohort": "hired", "duration": days - on, "event": False, "count": still[on]}))
+    out = pd.concat(rows, ignore_index=True)
+    out["count"] = out["count"].fillna(1).astype(int)
+    out = out.groupby(["cohort", "duration", "event"], as_index=False, sort=True)["count"].sum()
+    return out[out["count"] > 0].reset_index(drop=True)
+
+
+def _read_run(folder: Path, name: str) -> tuple[dict, pd.DataFrame, pd.DataFrame, list[dict]]:
+    summary = json.loads((folder / "summary.json").read_text())
+    missing = [k for k in ("policy", "seed", "window", "config", "figures") if k not in summary]
+    if missing:
+        raise SweepError(f"summary.json lacks {', '.join(missing)}")
+    config = summary["config"]
+    overrides = read_overrides(folder)
+    record = {
+        "run": name,
+        "policy": summary["policy"],
+        "seed": int(summary["seed"]),
+        "scenario": scenario_key(config),
+        "scenario_overrides": _scenario_label(overrides),
+        "arm_key": arm_key(config),
+        "lever_overrides": " ".join(o for o in overrides if o.startswith("lever.")),
+        "overrides": " ".join(overrides),
+        "config_hash": summary.get("config_hash", ""),
+        "window_start": summary["window"]["start"],
+        "window_end": summary["window"]["end"],
+        "cost_total": float(summary["figures"].get("policy_cost_total", 0.0)),
+    }
+    daily = pd.read_csv(folder / "daily.csv")
+    deps = pd.read_csv(folder / "departures.csv", usecols=["date", "hired", "role"])
+    record["lever_draw"] = int(config.get("lever_draw", -1))
+    record.update(value.run_record(config, deps["role"]))  # departures by role and pay: what a valuation needs
+    start = dt.date.fromisoformat(record["window_start"])
+    tenure = tenure_rows(daily, deps, start)
+    return record, daily, tenure, list(config.get("shocks", []))
+
+
+def _name_arms(runs: pd.DataFrame) -> pd.Series:
+    """The policy name, qualified by its lever overrides when one policy was run with several lever settings."""
+    variants = runs.groupby("policy")["arm_key"].transform("nunique")
+    label = runs["lever_overrides"].where(runs["lever_overrides"] != "", "#" + runs["arm_key"].str[:6])
+    return runs["policy"].where(variants == 1, runs["policy"] + "[" + label + "]")
+
+
+def read_sweep(root: Path, progress: bool | None = None) -> Sweep:
+    """Read every complete run under `root`; unfinished, failed, unreadable and duplicate runs go to `skipped`.
+
+    progress: None shows a tqdm bar only on a terminal, True always, False never.
+    """
+    root = Path(root)
+    complete, incomplete = find_runs(root)
+    skipped = [{"run": run_name(root, f), "reason": why} for f, why in incomplete]
+    records, dailies, tenures, shocks = [], [], [], {}
+    bar = tqdm(complete, desc="reading runs", unit="run", disable=None if progress is None else not progress)
+    for folder in bar:
+        try:
+            record, daily, tenure, run_shocks = _read_run(folder, run_name(root, folder))
+        except (OSError, ValueError, KeyError, TypeError, pd.errors.ParserError) as exc:
+            skipped.append({"run": run_name(root, folder), "reason": f"unreadable: {type(exc).__name__}: {exc}"})
+            continue
+        records.append(record)
+        dailies.append(daily.assign(run=record["run"]))
+        tenures.append(tenure.assign(run=record["run"]))
+        for s in run_shocks:
+            shocks.setdefault((s.get("date"), s.get("name")), s)
+    runs = pd.DataFrame(records)
+    if not runs.empty:
+        runs["arm"] = _name_arms(runs)
+        dup = runs.duplicated(["arm", "scenario", "seed"], keep="first")
+        for _, row in runs[dup].iterrows():
+            first = runs[(runs.arm == row.arm) & (runs.scenario == row.scenario) & (runs.seed == row.seed)].run.iloc[0]
+            skipped.append({"run": row.run, "reason": f"duplicate of {first} (same arm, scenario and seed)"})
+        runs = runs[~dup].reset_index(drop=True)
+    keep = set(runs["run"]) if not runs.empty else set()
+    ident = runs[["run", "arm", "policy", "scenario"]] if not runs.empty else None
+    daily = pd.concat([d for d in dailies if d.run.iloc[0] in keep], ignore_index=True) if keep else pd.DataFrame()
+    tenure = pd.concat([t for t in tenures if t.run.iloc[0] in keep], ignore_index=True) if keep else pd.DataFrame()
+    if keep:
+        daily = daily.merge(ident, on="run", how="left")
+        daily["date"] = pd.to_datetime(daily["date"])
+        tenure = tenure.merge(ident, on="run", how="left")
+    skipped_df = pd.DataFrame(skipped, columns=["run", "reason"]).sort_values("run", kind="stable")
+    shock_list = sorted(shocks.values(), key=lambda s: (str(s.get("date")), str(s.get("name"))))
+    return Sweep(root, runs, daily, tenure, skipped_df.reset_index(drop=True), shock_list)

@@ -1,0 +1,66 @@
+"""One uncertain world, run under one policy: the model's free parameters, the levers' effect sizes and a seed in;
+the outcomes a policy is judged by out (departures, co-founders remaining, policy cost, attrition cost).
+
+The function behind `exodus-explore` (an EMA Workbench model) and `experiments/lever_variance.py`. Each policy's
+config is composed once per process; a world only sets values on a copy of it.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+from collections.abc import Mapping
+
+from . import freeparams, leverpriors, value
+from .params import ROLES, ConfigError, RunConfig
+
+FIELD_PRIORS = {p.field: p for p in leverpriors.PRIORS}  # lever fields are unique across levers
+OUTCOMES = ("departures", "founders_remaining", "policy_cost", "attrition_cost")
+
+
+@functools.cache
+def base_run(policy: str, overrides: tuple[str, ...] = ()) -> RunConfig:
+    """The run config of `policy` with `overrides` (Hydra syntax), composed once per process."""
+    from .cli import compose
+    from .run import as_run_config
+
+    return as_run_config(compose([f"policy={policy}", *overrides]))
+
+
+@functools.cache
+def valuation(path: str = "") -> value.ValueConfig:
+    return value.load(path or None)
+
+
+def world_config(
+    policy: str, seed: int, free: Mapping[str, float], levers: Mapping[str, float], overrides: tuple[str, ...] = ()
+) -> RunConfig:
+    """The config of one world under `policy`: free parameters (sim/freeparams.py names) and lever effect sizes
+    (sim/leverpriors.py field names) set on a copy of the policy's config, and the seed."""
+    run = freeparams.apply(base_run(policy, tuple(overrides)), dict(free))
+    run = copy.copy(run)
+    run.lever = {k: copy.copy(v) for k, v in run.lever.items()}
+    for name, v in levers.items():
+        if name not in FIELD_PRIORS:
+            raise ConfigError(f"levers.{name}", name, f"a lever effect, one of {', '.join(FIELD_PRIORS)}")
+        p = FIELD_PRIORS[name]
+        setattr(run.lever[p.lever], p.field, float(v))
+    run.seed = int(seed)
+    return run
+
+
+def outcomes(run: RunConfig, valuation_file: str = "") -> dict[str, float]:
+    """Simulate one world and return its OUTCOMES."""
+    from .run import simulate
+
+    res = simulate(run)
+    figures = res.summary["figures"]
+    pay = dict(run.company.pay)
+    per = value.cost_per_departure(valuation(valuation_file), pay, run.company.hire_fill_days)
+    counts = res.departures["role"].value_counts()
+    return {
+        "departures": float(len(res.departures)),
+        "founders_remaining": float(figures["founders_remaining"]),
+        "policy_cost": float(figures["policy_cost_total"]),
+        "attrition_cost": float(sum(per[r] * counts.get(r, 0) for r in ROLES)),
+    }
