@@ -31,6 +31,12 @@ def parse_args(argv):
         "--evaluator", choices=("multiprocessing", "sequential"), default="multiprocessing", help="EMA evaluator"
     )
     ap.add_argument("--seed", type=int, default=0, help="seed of EMA's Latin hypercube (and so of each world's seed)")
+    ap.add_argument(
+        "--ranges",
+        choices=("prior", "posterior"),
+        default="prior",
+        help="free parameters over their prior's support (default) or the shipped posterior's 90 %% interval",
+    )
     ap.add_argument("--goal", type=float, default=20.0, help="departures the best policy must avert (question 1)")
     ap.add_argument("--density", type=float, default=0.8, help="PRIM: least density of the box reported")
     ap.add_argument("--value", default="", metavar="FILE", help="what a departure costs (conf/value/default.yaml)")
@@ -70,6 +76,7 @@ def main(argv: list[str] | None = None) -> int:
         processes=args.processes,
         seed=args.seed,
         goal=args.goal,
+        ranges=args.ranges,
         density=args.density,
         overrides=tuple(args.overrides),
         valuation=args.value,
@@ -158,7 +165,8 @@ def _report(df, rob, found, about, settings, seconds) -> str:
     lines = [
         "# Exploratory analysis (EMA Workbench)",
         "",
-        f"{settings.scenarios} worlds (Latin hypercube, seed {settings.seed}) x {len(settings.policies)} policies, "
+        f"{settings.scenarios} worlds (Latin hypercube over the {settings.ranges} ranges, seed {settings.seed}) x "
+        f"{len(settings.policies)} policies, "
         f"{seconds:.0f} s with {settings.processes} process(es).",
         "",
         "## Robustness over the worlds (net value against none; regret = best policy's net value - own)",
