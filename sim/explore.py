@@ -35,6 +35,8 @@ POLICIES = (
 )
 OBSERVATION_ONLY = ("announce_scale", "burst_gain", "delay_scale")  # change what is seen, not who leaves
 SEED_MAX = 2**31 - 1
+QP_ALPHA = 0.05  # a box's restriction is kept only if one of its quasi-p-values is at most this
+MIN_CASES = 5  # scenario discovery needs this many cases of interest (and of the rest) to describe them
 
 
 @dataclass
@@ -45,6 +47,7 @@ class ExploreSettings:
     ranges: str = "prior"  # free parameters over their prior's support, or `posterior`: its central interval
     level: float = 0.9  # the central posterior interval, with ranges="posterior"
     goal: float = 20.0  # departures the best policy must avert (question 1)
+    prim_dims: int = 4  # PRIM looks at the uncertainties with the highest extra-trees feature scores only
     density: float = 0.8  # PRIM: the box on the peeling trajectory with the most coverage at this density or more
     overrides: tuple[str, ...] = ()
     valuation: str = ""
@@ -154,8 +157,7 @@ def questions(df: pd.DataFrame, goal: float) -> tuple[dict[str, pd.Series], dict
     """The cases of interest per world for each question, and what they were asked about.
 
     best_fails: the best-ranked policy (most departures averted on average, the policy table's top row) averts
-    fewer than `goal`; next_fails: the same for the best-ranked policy that does fail in some world (when the
-    best never does, this is where the ranking's runner-up is fragile); pay_beats_culture: bundle_pay ends with
+    fewer than `goal`; runner_up_fails: the same for the second-ranked policy; pay_beats_culture: bundle_pay ends with
     fewer departures than bundle_culture; best_not_top: the best-ranked policy is not the one with the highest
     net value in that world (where choosing it would be regretted)."""
     dep = per_world(df, "departures")
@@ -164,11 +166,10 @@ def questions(df: pd.DataFrame, goal: float) -> tuple[dict[str, pd.Series], dict
     best = ranked[0]
     out = {"best_fails": averted[best] < goal}
     about = {"best_fails": f"{best} (best-ranked by mean departures averted) averts fewer than {goal:g} departures"}
-    fragile = [p for p in ranked if (averted[p] < goal).any()]
-    if fragile and fragile[0] != best:
-        nxt = fragile[0]
-        out["next_fails"] = averted[nxt] < goal
-        about["next_fails"] = f"{nxt} (the best-ranked policy that ever fails) averts fewer than {goal:g} departures"
+    if len(ranked) > 1:  # the runner-up: where the second choice would fail
+        nxt = ranked[1]
+        out["runner_up_fails"] = averted[nxt] < goal
+        about["runner_up_fails"] = f"{nxt} (second-ranked) averts fewer than {goal:g} departures"
     if {"bundle_pay", "bundle_culture"} <= set(dep.columns):
         out["pay_beats_culture"] = dep["bundle_pay"] < dep["bundle_culture"]
         about["pay_beats_culture"] = "bundle_pay ends with fewer departures than bundle_culture"
@@ -199,19 +200,28 @@ def discover(x: pd.DataFrame, y: pd.Series, settings: ExploreSettings) -> dict:
     x = x.reset_index(drop=True).astype(float)
     yv = np.asarray(y, dtype=bool)
     out = {"cases": int(yv.sum()), "worlds": int(yv.size)}
-    if yv.sum() == 0 or yv.all():
-        out["note"] = "every world or none is a case of interest: nothing to discover"
+    if min(yv.sum(), (~yv).sum()) < MIN_CASES:
+        out["note"] = (
+            f"fewer than {MIN_CASES} worlds are (or are not) cases of interest: too few to describe by a box; "
+            "run more worlds (--scenarios) to look further"
+        )
         return out
-    p = prim.Prim(x, yv.astype(int), peel_alpha=0.05, paste_alpha=0.05, mass_min=0.05)
+    scores = feature_scores(x, yv)
+    dims = list(scores.index[: settings.prim_dims])  # PRIM on the most informative dimensions only
+    out["feature_scores"] = scores
+    p = prim.Prim(x[dims], yv.astype(int), peel_alpha=0.1, paste_alpha=0.05, mass_min=0.05)  # 0.05 stalled here
     box = p.find_box()
-    traj = box.peeling_trajectory.copy()
-    i = choose_box(traj, settings.density)
+    i = choose_box(box.peeling_trajectory, settings.density)
     box.select(i)
+    chosen = box.peeling_trajectory.loc[i, ["coverage", "density", "res_dim"]].to_dict()
+    peeled_limits = _limits(box.box_lims[i], p.box_init)
+    i = prune(box, i, p.box_init)
+    traj = box.peeling_trajectory.copy()
     restricted = list(sdutil._determine_restricted_dims(box.box_lims[i], p.box_init))
-    limits = box.box_lims[i][restricted].T.rename(columns={0: "low", 1: "high"})
-    limits["prior_low"] = p.box_init[restricted].iloc[0].to_numpy()
-    limits["prior_high"] = p.box_init[restricted].iloc[1].to_numpy()
+    limits = _limits(box.box_lims[i], p.box_init)
     out.update(
+        peeled={k: float(v) for k, v in chosen.items()},
+        peeled_limits=peeled_limits,
         prim_box=i,
         coverage=float(traj.loc[i, "coverage"]),
         density=float(traj.loc[i, "density"]),
@@ -223,6 +233,7 @@ def discover(x: pd.DataFrame, y: pd.Series, settings: ExploreSettings) -> dict:
         box_fig=_figure(box.inspect(i, style="graph")) if restricted else None,
     )
     tree = cart.CART(x, yv.astype(int), mass_min=max(0.05, 2.0 / len(x)))  # a leaf holds 2 worlds at least
+    np.random.seed(0)  # noqa: NPY002 EMA's CART leaves sklearn's random_state unset: its global state breaks ties
     tree.build_tree()
     leaves = []
     box_init = sdutil._make_box(x)
@@ -232,6 +243,40 @@ def discover(x: pd.DataFrame, y: pd.Series, settings: ExploreSettings) -> dict:
         leaves.append({"leaf": k, **{kk: float(v) for kk, v in s.items() if np.isscalar(v)}, "rule": rule})
     out["cart"] = pd.DataFrame(leaves)
     return out
+
+
+def _limits(box_lim: pd.DataFrame, box_init: pd.DataFrame) -> pd.DataFrame:
+    """A box's restricted dimensions: low, high, and the range explored (prior_low, prior_high)."""
+    from ema_workbench.analysis import scenario_discovery_util as sdutil
+
+    restricted = list(sdutil._determine_restricted_dims(box_lim, box_init))
+    limits = box_lim[restricted].T.rename(columns={0: "low", 1: "high"})
+    limits["prior_low"] = box_init[restricted].iloc[0].to_numpy()
+    limits["prior_high"] = box_init[restricted].iloc[1].to_numpy()
+    return limits
+
+
+def feature_scores(x: pd.DataFrame, y: np.ndarray) -> pd.Series:
+    """EMA's extra-trees feature scores of each uncertainty for the cases of interest, highest first (seeded)."""
+    from ema_workbench.analysis import feature_scoring
+
+    scores, _ = feature_scoring.get_ex_feature_scores(x, y.astype(int), nr_trees=200, random_state=0)
+    return scores.iloc[:, 0].rename("score")
+
+
+def prune(box, i: int, box_init: pd.DataFrame, alpha: float = QP_ALPHA) -> int:
+    """Drop, one at a time (least significant first), the restrictions of box i whose quasi-p-values (EMA's
+    binomial test of each limit) are all above `alpha`; each drop adds a box to the trajectory. Return the last."""
+    from ema_workbench.analysis import scenario_discovery_util as sdutil
+
+    while True:
+        restricted = list(sdutil._determine_restricted_dims(box.box_lims[i], box_init))
+        qp = {u: [v for v in box.p_values[i][u] if v >= 0] for u in restricted}
+        weak = {u: min(v) for u, v in qp.items() if v and min(v) > alpha}
+        if not weak or len(restricted) <= 1:
+            return i
+        box.drop_restriction(max(weak, key=weak.get), i)
+        i = len(box.peeling_trajectory) - 1
 
 
 def _figure(obj):

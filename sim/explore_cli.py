@@ -39,8 +39,14 @@ def parse_args(argv):
     )
     ap.add_argument("--goal", type=float, default=20.0, help="departures the best policy must avert (question 1)")
     ap.add_argument("--density", type=float, default=0.8, help="PRIM: least density of the box reported")
+    ap.add_argument("--prim-dims", type=int, default=4, help="PRIM: the uncertainties with the top feature scores")
     ap.add_argument("--value", default="", metavar="FILE", help="what a departure costs (conf/value/default.yaml)")
     ap.add_argument("--out", default="results/explore", help="output folder (default: results/explore)")
+    ap.add_argument(
+        "--experiments",
+        metavar="CSV",
+        help="analyse this experiments.csv of an earlier exodus-explore again (no runs; --goal, --density apply)",
+    )
     ap.add_argument("overrides", nargs="*", help="Hydra overrides for every run, e.g. company.headcount=600")
     args = ap.parse_args(argv)
     n = args.scenarios if args.scenarios is not None else PRESETS[args.preset]
@@ -62,6 +68,7 @@ def main(argv: list[str] | None = None) -> int:
         print("exodus-explore: error: EMA Workbench is not installed: pip install -e '.[explore]'", file=sys.stderr)
         return 2
     import matplotlib
+    import pandas as pd
 
     matplotlib.use("Agg")
     from . import value
@@ -78,6 +85,7 @@ def main(argv: list[str] | None = None) -> int:
         goal=args.goal,
         ranges=args.ranges,
         density=args.density,
+        prim_dims=args.prim_dims,
         overrides=tuple(args.overrides),
         valuation=args.value,
         evaluator=args.evaluator,
@@ -94,10 +102,15 @@ def main(argv: list[str] | None = None) -> int:
     try:
         t0 = time.perf_counter()
         runs = len(settings.policies) * settings.scenarios
-        print(f"exodus-explore: {settings.scenarios} worlds x {len(settings.policies)} policies = {runs} runs")
-        experiments, outcomes = run_experiments(settings)
+        if not args.experiments:
+            print(f"exodus-explore: {settings.scenarios} worlds x {len(settings.policies)} policies = {runs} runs")
+        if args.experiments:
+            df = pd.read_csv(args.experiments, dtype={"world": str, "policy": str})
+            settings.scenarios = int(df["world"].nunique())
+        else:
+            experiments, outcomes = run_experiments(settings)
+            df = tidy(experiments, outcomes)
         seconds = time.perf_counter() - t0
-        df = tidy(experiments, outcomes)
         write_atomic(tmp / "experiments.csv", csv_bytes(df))
         rob = robustness(df, settings.goal)
         write_atomic(tmp / "robustness.csv", csv_bytes(rob))
@@ -139,6 +152,9 @@ def _write_discovery(folder: Path, name: str, res: dict, csv_bytes, write_atomic
     write_atomic(folder / f"prim_{name}_trajectory.csv", csv_bytes(res["trajectory"].reset_index(names="box")))
     write_atomic(folder / f"prim_{name}_box.csv", csv_bytes(res["limits"].reset_index(names="uncertainty")))
     write_atomic(folder / f"cart_{name}.csv", csv_bytes(res["cart"]))
+    write_atomic(
+        folder / f"features_{name}.csv", csv_bytes(res["feature_scores"].rename_axis("uncertainty").reset_index())
+    )
     for key, suffix in (("tradeoff_fig", "tradeoff"), ("box_fig", "box")):
         fig = res.get(key)
         if fig is not None:
@@ -157,6 +173,13 @@ def _swap_into_place(tmp: Path, out: Path) -> None:
     tmp.rename(out)
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
+
+
+def _limit_lines(limits) -> list[str]:
+    return [
+        f"- {unc} in [{row.low:.3g}, {row.high:.3g}] (explored [{row.prior_low:.3g}, {row.prior_high:.3g}])"
+        for unc, row in limits.iterrows()
+    ]
 
 
 def _report(df, rob, found, about, settings, seconds) -> str:
@@ -183,15 +206,15 @@ def _report(df, rob, found, about, settings, seconds) -> str:
         if "note" in r:
             lines.append(r["note"])
             continue
-        lines.append(
-            f"PRIM box {r['prim_box']}: coverage {r['coverage']:.2f}, density {r['density']:.2f} "
-            f"(base rate {r['base_rate']:.2f}), mass {r['mass']:.2f}; limits:"
-        )
-        lines.append("")
-        for unc, row in r["limits"].iterrows():
-            lines.append(
-                f"- {unc} in [{row.low:.3g}, {row.high:.3g}] (explored [{row.prior_low:.3g}, {row.prior_high:.3g}])"
-            )
+        pe = r["peeled"]
+        top = ", ".join(f"{u} {v:.2f}" for u, v in r["feature_scores"].head(settings.prim_dims).items())
+        lines.append(f"Extra-trees feature scores, the {settings.prim_dims} PRIM looks at: {top}.")
+        lines += ["", f"PRIM's box (base rate {r['base_rate']:.2f}): coverage {pe['coverage']:.2f}, density "]
+        lines[-1] += f"{pe['density']:.2f}, {pe['res_dim']:.0f} restricted dimensions:"
+        lines += ["", *_limit_lines(r["peeled_limits"])]
+        lines += ["", f"Its significant restrictions only (quasi-p <= 0.05): coverage {r['coverage']:.2f}, density "]
+        lines[-1] += f"{r['density']:.2f}, mass {r['mass']:.2f} (box {r['prim_box']} on the trajectory):"
+        lines += ["", *_limit_lines(r["limits"])]
         dense = r["cart"].sort_values("density", ascending=False).head(3) if len(r["cart"]) else r["cart"]
         lines += ["", "CART's densest leaves:", ""]
         for _, leaf in dense.iterrows():
