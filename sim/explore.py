@@ -5,8 +5,9 @@ Uncertainties: the free parameters that decide who leaves (sim/freeparams.py; th
 change only what is announced, so they are left out), each over its prior (or the posterior's central interval),
 and every lever's
 effect size over its prior (sim/leverpriors.py); `seed` is an uncertainty too (replication noise), kept out of
-scenario discovery. Levers: the policy (a categorical, `retention_policy`), one EMA policy per named policy with
-its conf/lever settings.
+scenario discovery. Levers: the policy (a categorical, `retention_policy`) and its money settings (bonus and
+refresh grant in years of pay, counter-offer cap: sim/worlds.SETTINGS); one EMA policy per named policy, with
+its conf/lever settings (EMA can sample others: `perform_experiments(model, policies=N)`).
 Outcomes: departures, co-founders remaining, policy cost and attrition cost per world; net value against `none` in
 the same world is derived after the runs (every policy runs every world: common random numbers).
 """
@@ -61,7 +62,7 @@ def exodus_model(
 ) -> dict[str, float]:
     """The EMA model's function: one world (free parameters and lever effects by name, a seed) under one policy."""
     free = {k: v for k, v in uncertain.items() if k in freeparams.BY_NAME}
-    levers = {k: v for k, v in uncertain.items() if k in worlds.FIELD_PRIORS}
+    levers = {k: v for k, v in uncertain.items() if k in worlds.FIELD_PRIORS or k in worlds.SETTINGS}
     unknown = set(uncertain) - set(free) - set(levers)
     if unknown:
         raise ValueError(f"unknown uncertainties: {', '.join(sorted(unknown))}")
@@ -92,9 +93,16 @@ def build_model(settings: ExploreSettings):
     model.uncertainties = [RealParameter(n, lo, hi) for n, (lo, hi) in bounds.items()]
     model.uncertainties += [IntegerParameter("seed", 0, SEED_MAX)]
     model.levers = [CategoricalParameter("retention_policy", list(settings.policies))]  # EMA names its own `policy`
+    model.levers += [RealParameter(n, lo, hi) for n, (_, lo, hi) in worlds.SETTINGS.items()]
     model.constants = [Constant("overrides", tuple(settings.overrides)), Constant("valuation", settings.valuation)]
     model.outcomes = [ScalarOutcome(n) for n in worlds.OUTCOMES]
     return model
+
+
+def policy_settings(settings: ExploreSettings) -> dict[str, float]:
+    """The settings levers of each named policy: the conf/lever values (with the command line's overrides)."""
+    library = worlds.base_run("none", tuple(settings.overrides)).lever
+    return {n: float(getattr(library[lever], n)) for n, (lever, _, _) in worlds.SETTINGS.items()}
 
 
 def run_experiments(settings: ExploreSettings) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -102,7 +110,7 @@ def run_experiments(settings: ExploreSettings) -> tuple[pd.DataFrame, pd.DataFra
     from ema_workbench import MultiprocessingEvaluator, Sample, SequentialEvaluator, perform_experiments
 
     model = build_model(settings)
-    policies = [Sample(name=p, retention_policy=p) for p in settings.policies]
+    policies = [Sample(name=p, retention_policy=p, **policy_settings(settings)) for p in settings.policies]
     if settings.evaluator == "sequential":
         evaluator = SequentialEvaluator(model)
     else:

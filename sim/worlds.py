@@ -15,6 +15,12 @@ from . import freeparams, leverpriors, value
 from .params import ROLES, ConfigError, RunConfig
 
 FIELD_PRIORS = {p.field: p for p in leverpriors.PRIORS}  # lever fields are unique across levers
+# policy settings a world can set besides the effects (what the lab decides): field -> (lever, low, high)
+SETTINGS = {
+    "bonus_years_of_pay": ("retention_bonus", 0.0, 1.0),
+    "grant_years_of_pay": ("refresh_grants", 0.0, 4.0),
+    "match_cap": ("counter_offers", 1.0, 3.0),
+}
 OUTCOMES = ("departures", "founders_remaining", "policy_cost", "attrition_cost")
 
 
@@ -35,14 +41,18 @@ def valuation(path: str = "") -> value.ValueConfig:
 def world_config(
     policy: str, seed: int, free: Mapping[str, float], levers: Mapping[str, float], overrides: tuple[str, ...] = ()
 ) -> RunConfig:
-    """The config of one world under `policy`: free parameters (sim/freeparams.py names) and lever effect sizes
-    (sim/leverpriors.py field names) set on a copy of the policy's config, and the seed."""
+    """The config of one world under `policy`: free parameters (sim/freeparams.py names), lever effect sizes
+    (sim/leverpriors.py field names) and policy SETTINGS set on a copy of the policy's config, and the seed."""
     run = freeparams.apply(base_run(policy, tuple(overrides)), dict(free))
     run = copy.copy(run)
     run.lever = {k: copy.copy(v) for k, v in run.lever.items()}
     for name, v in levers.items():
+        if name in SETTINGS:
+            setattr(run.lever[SETTINGS[name][0]], name, float(v))
+            continue
         if name not in FIELD_PRIORS:
-            raise ConfigError(f"levers.{name}", name, f"a lever effect, one of {', '.join(FIELD_PRIORS)}")
+            allowed = ", ".join([*FIELD_PRIORS, *SETTINGS])
+            raise ConfigError(f"levers.{name}", name, f"a lever effect or setting, one of {allowed}")
         p = FIELD_PRIORS[name]
         setattr(run.lever[p.lever], p.field, float(v))
     run.seed = int(seed)

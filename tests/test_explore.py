@@ -46,6 +46,12 @@ def test_a_world_under_a_policy_is_the_run_the_command_line_would_make():
     assert mine["founders_remaining"] == direct.summary["figures"]["founders_remaining"]
 
 
+def test_a_world_sets_policy_settings_on_their_lever():
+    run = worlds.world_config("bundle_pay", 0, {}, {"bonus_years_of_pay": 0.25, "match_cap": 1.5})
+    assert run.lever["retention_bonus"].bonus_years_of_pay == 0.25 and run.lever["counter_offers"].match_cap == 1.5
+    assert worlds.base_run("bundle_pay").lever["retention_bonus"].bonus_years_of_pay == 0.5  # the cached one untouched
+
+
 def test_an_unknown_lever_effect_names_itself():
     with pytest.raises(ConfigError, match="levers.quit_rate"):
         worlds.world_config("none", 0, {}, {"quit_rate": 0.1})
@@ -103,6 +109,8 @@ def test_explore_command_writes_its_folder(tmp_path):
     assert len(df) == 10 * len(explore.POLICIES) and df.groupby("world").policy.nunique().eq(10).all()
     # common random numbers: every policy runs a world with the same seed and uncertainties
     assert df.groupby("world")[["seed", "contagion", "quit_cut"]].nunique().eq(1).all().all()
+    # the policy's settings are EMA levers: recorded per run, the conf/lever values for the named policies
+    assert (df["bonus_years_of_pay"] == 0.5).all() and (df["grant_years_of_pay"] == 2.0).all()
     rob = pd.read_csv(out / "robustness.csv")
     assert sorted(rob.policy) == sorted(explore.POLICIES) and list(rob["rank"]) == list(range(1, 11))
     assert (out / "report.md").exists() and (out / "explore.json").exists()
