@@ -2,9 +2,9 @@
 
 `exodus-compare` gives the mean paired difference from `none` with a t-interval (how well the
 mean over the posterior is known). Over a posterior sweep (conf/experiment/posterior_policies.yaml,
-one run per draw and policy, draw k with seed k) each pair is one posterior world, so the 5-95 %
-quantiles of the differences are the effect's interval with parameter uncertainty (and one
-run's noise) included: what the policy might do, not only what it does on average.
+one run per draw and policy, draw k with seed k and lever-effect draw k) each pair is one world, so
+the 5-95 % quantiles of the differences are the effect's interval with parameter and lever-effect
+uncertainty (and one run's noise) included: what the policy might do, not only what it does on average.
 
     .venv/bin/exodus +experiment=posterior_policies
     .venv/bin/exodus-compare results/posterior_policies

@@ -51,7 +51,7 @@ class RefEmployee(mesa.Agent):
         self.load = m.load_by_role[role]
         self.rise_scale = 1.0
         self.grant, self.grant_start = m.grant_by_role[role], hired
-        self.refresh, self.refresh_start = 0.0, LATER
+        self.refresh, self.refresh_start, self.granted = 0.0, LATER, 0.0
         self.bonus, self.bonus_day, self.quit_mult = 0.0, LATER, 1.0
         cliff = hired + m.cliff_day if p.vesting.cliff_months else LATER
         self.milestones = [cliff, hired + m.final_day, LATER, LATER, LATER]
@@ -640,14 +640,18 @@ class RefLever:
             if kind == "retention_bonus":
                 e.bonus, e.bonus_day = c.bonus_years_of_pay * e.pay, self.start_day + c.stay_days
                 e.quit_mult = 1.0 - c.quit_cut
-                e.milestones[4] = self.start_day + c.stay_days
+                if c.bonus_years_of_pay > 0:  # a $0 bonus has no payout, so no post-payout bump
+                    e.milestones[4] = self.start_day + c.stay_days
             elif kind == "refresh_grants":
-                e.refresh, e.refresh_start = c.grant_years_of_pay * e.pay, self.start_day
-                if c.grant_cliff_months:
+                e.granted = c.grant_years_of_pay * e.pay  # dollars; staff count perceived_value of them
+                e.refresh, e.refresh_start = e.granted * c.perceived_value, self.start_day
+                if c.grant_years_of_pay > 0 and c.grant_cliff_months:
                     e.milestones[2] = self.start_day + int(np.ceil(c.grant_cliff_months * eq.DAYS_PER_MONTH))
-                e.milestones[3] = self.start_day + int(np.ceil(12 * c.grant_years * eq.DAYS_PER_MONTH))
-            elif kind == "autonomy_charter":
+                if c.grant_years_of_pay > 0:
+                    e.milestones[3] = self.start_day + int(np.ceil(12 * c.grant_years * eq.DAYS_PER_MONTH))
+            elif kind == "autonomy_charter":  # autonomy rises with its baseline
                 e.autonomy0 = min(1.0, e.autonomy0 + c.autonomy_gain)
+                e.autonomy = min(1.0, e.autonomy + c.autonomy_gain)
                 e.reorg_protection = c.reorg_protection
             elif kind == "sustainable_pace":
                 e.rise_scale = 1.0 - c.burnout_slowdown
@@ -679,4 +683,4 @@ class RefLever:
             c = self.cfg
             for e in self.targets:
                 until = min(e.left if e.left is not None else last_day + 1, last_day + 1)
-                self.cost += e.refresh * eq.vested_fraction(until - self.start_day, c.grant_years, c.grant_cliff_months)
+                self.cost += e.granted * eq.vested_fraction(until - self.start_day, c.grant_years, c.grant_cliff_months)

@@ -7,12 +7,17 @@ import pytest
 from scipy import stats
 
 import sim
+from sim.model.levers import LEVERS
+from sim.run.files import csv_bytes
 from sim.run.results import collect
 from sim.run.simulate import build_model
 
 SMALL = ("company.headcount=500",)
 
 NULL_LEVERS = {
+    # issue 15: a $0 bonus with no quit cut used to trigger the post-payout bump (566 departures against 559)
+    "retention_bonus": ("bonus_years_of_pay=0", "quit_cut=0"),
+    "refresh_grants": ("grant_years_of_pay=0",),
     "autonomy_charter": ("autonomy_gain=0", "reorg_protection=0", "cost_per_head_year=0"),
     "sustainable_pace": ("burnout_slowdown=0", "throughput_cost=0"),
     "transparent_leadership": ("shock_reduction=0", "cost_per_head_year=0"),
@@ -21,13 +26,18 @@ NULL_LEVERS = {
 }
 
 
+def test_every_lever_has_a_null_setting_here():
+    assert set(NULL_LEVERS) == set(LEVERS)
+
+
 @pytest.mark.parametrize("lever", sorted(NULL_LEVERS))
 def test_a_lever_set_to_change_nothing_leaves_results_identical(compose, lever):
     settings = [f"lever.{lever}.{s}" for s in NULL_LEVERS[lever]]
     base = sim.simulate(compose(*SMALL, "seed=2"))
     null = sim.simulate(compose(*SMALL, "seed=2", f"policy={lever}", *settings))
-    assert base.daily.equals(null.daily)
-    assert base.departures.equals(null.departures)
+    assert csv_bytes(base.daily) == csv_bytes(null.daily)
+    assert csv_bytes(base.departures) == csv_bytes(null.departures)
+    assert csv_bytes(base.offers) == csv_bytes(null.offers)
     assert null.summary["figures"]["policy_cost_total"] == 0
 
 
@@ -50,6 +60,41 @@ def test_the_same_levers_in_another_order_or_beside_a_null_lever_give_identical_
         assert runs[0].offers.equals(other.offers)
         cost = other.summary["figures"]["policy_cost_total"]
         assert cost == pytest.approx(runs[0].summary["figures"]["policy_cost_total"], rel=1e-12) and cost > 0
+
+
+# Each lever's documented effect (README, policy table), set strong so that its sign shows on a few paired seeds:
+# the departures it acts on, and the settings that make it strong.
+CHOSEN = ("voluntary", "poached", "spinout")
+SIGNS = {
+    "retention_bonus": (("voluntary",), ("quit_cut=0.6", "target=all")),  # fewer quits until the payout
+    "refresh_grants": (CHOSEN, ("grant_years_of_pay=6", "target=all")),  # more unvested equity holds people
+    "autonomy_charter": (("voluntary",), ("autonomy_gain=0.4", "reorg_protection=1")),
+    "sustainable_pace": (("voluntary",), ("burnout_slowdown=0.9",)),
+    "transparent_leadership": (("voluntary",), ("shock_reduction=0.9",)),
+    "counter_offers": (("poached",), ("match_prob=1", "match_cap=3", "target=all")),  # offers matched, refused
+    "safety_governance": (("voluntary",), ("mission_floor=1", "target=all")),
+}
+
+
+@pytest.mark.parametrize("lever", sorted(SIGNS))
+def test_each_lever_cuts_the_departures_it_acts_on_on_paired_seeds(compose, lever):
+    causes, settings = SIGNS[lever]
+    overrides = [f"lever.{lever}.{s}" for s in settings]
+    world = ("+free.poaching_scale=4",) if lever == "counter_offers" else ()  # enough offers to see it
+    start = dt.date(2025, 11, 1)  # every lever's start (conf/lever/default.yaml)
+    # the bonus's documented effect holds until the payout (then the post-payout bump)
+    until = start + dt.timedelta(days=180) if lever == "retention_bonus" else dt.date.max
+
+    def count(d):
+        return int((d.cause.isin(causes) & (d.date >= start) & (d.date < until)).sum())
+
+    diffs = []
+    for seed in range(3):
+        base = sim.simulate(compose(*SMALL, *world, f"seed={seed}")).departures
+        mine = sim.simulate(compose(*SMALL, *world, f"seed={seed}", f"policy={lever}", *overrides)).departures
+        diffs.append(count(mine) - count(base))
+    assert sum(diffs) < 0, diffs
+    assert sum(d > 0 for d in diffs) <= 1, diffs  # not an average of large swings either way
 
 
 def test_paired_interval_is_narrower_than_unpaired(compose):

@@ -94,7 +94,8 @@ def pairs(metrics: pd.DataFrame, baseline: str = "none", metric: str = "departur
 def policy_table(metrics: pd.DataFrame, baseline: str = "none", level: float = LEVEL) -> pd.DataFrame:
     """One row per arm: mean figures over its runs; the paired difference in total departures from the
     baseline with its t-interval; departures averted (minus that difference); mean cost with a t-interval;
-    cost per averted departure = mean cost / mean averted over the paired runs (NaN unless averted > 0)."""
+    cost per averted departure = mean cost / mean averted over the paired runs (NaN unless averted > 0).
+    With an `attrition_cost` column (sim.value), also the columns of sim.netvalue.value_columns."""
     p = pairs(metrics, baseline, "departures")
     rows = []
     for arm, g in metrics.groupby("arm", sort=False):
@@ -114,6 +115,10 @@ def policy_table(metrics: pd.DataFrame, baseline: str = "none", level: float = L
             row["cost_per_averted"] = paired_cost / averted if n and averted > 0 else np.nan
         rows.append(row)
     table = pd.DataFrame(rows)
+    if "attrition_cost" in metrics:  # valued runs (sim.value): attrition cost avoided, net value, ROI, break-even
+        from sim.analysis.netvalue import value_columns
+
+        table = table.merge(value_columns(metrics, baseline, level), on="policy", how="left")
     order = table.assign(_base=table.policy != baseline).sort_values(
         ["_base", "averted", "policy"], ascending=[True, False, True], kind="stable"
     )

@@ -407,8 +407,10 @@ def averted_figure(table: pd.DataFrame, baseline: str, level: float) -> Figure:
     the number its label gives)."""
     t = table[table.policy != baseline].iloc[::-1]
     y = np.arange(len(t))
-    fig = Figure(figsize=(15, 1.0 + 0.45 * max(len(t), 3) + 1.0), layout="constrained")
-    ax1, ax2, ax3 = fig.subplots(1, 3, sharey=True, width_ratios=[1.2, 1, 1])
+    valued = "net_value" in t
+    panels = 4 if valued else 3
+    fig = Figure(figsize=(20 if valued else 15, 1.0 + 0.45 * max(len(t), 3) + 1.0), layout="constrained")
+    ax1, ax2, ax3, *ax4 = fig.subplots(1, panels, sharey=True, width_ratios=[1.2, 1, 1, 1][:panels])
     pct = round(level * 100)
     err = np.vstack([t.averted - t.averted_lo, t.averted_hi - t.averted])
     ax1.errorbar(t.averted, y, xerr=err, fmt="o", color=BAND_COLOR, ecolor=BAND_COLOR, capsize=3)
@@ -435,13 +437,20 @@ def averted_figure(table: pd.DataFrame, baseline: str, level: float) -> Figure:
     _labelled_bars(ax3, y, np.where(np.isfinite(cpa), cpa, 0.0), labels, color="tab:purple", alpha=0.45)
     ax3.set_xlabel("cost per averted departure, $ millions\n(mean cost / mean averted)")
     ax3.set_title("Cost per averted departure", fontsize=10, loc="left")
-    fig.suptitle(f"Retention policies against {baseline}: departures averted and cost")
+    if valued:
+        _plot_net_value(ax4[0], t, y, pct)
+    fig.suptitle(f"Retention policies against {baseline}: departures averted, cost" + (" and net value" * valued))
     _footer(
         fig,
         f"Averted = minus the mean paired difference in all departures by the window's end (policy minus {baseline}, "
         f"same seed and scenario); {pct} % t-interval over pairs. Cost per averted = mean cost / mean averted over "
         "the same pairs, n/a when nothing is averted on average; * when the interval of averted departures includes "
-        "0 (the ratio is then unreliable).",
+        "0 (the ratio is then unreliable)."
+        + (
+            " Net value = attrition cost avoided (conf/value) minus policy cost, per pair; ROI = net / cost."
+            if valued
+            else ""
+        ),
     )
     return fig
 
@@ -449,6 +458,28 @@ def averted_figure(table: pd.DataFrame, baseline: str, level: float) -> Figure:
 def plot_averted(table: pd.DataFrame, baseline: str, level: float, out: Path) -> list[Path]:
     """Per policy: departures averted with its paired interval, mean cost, and cost per averted departure."""
     return save(averted_figure(table, baseline, level), out, "averted")
+
+
+def _plot_net_value(ax, t: pd.DataFrame, y: np.ndarray, pct: int) -> None:
+    """Net value (attrition cost avoided minus policy cost) with its paired interval, ROI and break-even noted."""
+    net = t.net_value / 1e6
+    err = np.vstack([(t.net_value - t.net_lo) / 1e6, (t.net_hi - t.net_value) / 1e6])
+    sign = zip(t.net_lo, t.net_hi, strict=True)
+    colors = ["tab:green" if lo > 0 else "tab:red" if hi < 0 else "0.5" for lo, hi in sign]
+    ax.scatter(net, y, c=colors, zorder=3)
+    ax.errorbar(net, y, xerr=np.nan_to_num(err), fmt="none", ecolor="0.3", capsize=3)
+    ax.axvline(0, color="0.3", lw=0.8)
+    for yi, x, roi, be in zip(y, np.fmax(net, t.net_hi / 1e6), t.roi, t.breakeven_x, strict=True):
+        note = f"ROI {roi:+.2f}" if np.isfinite(roi) else "ROI n/a"
+        if np.isfinite(be):
+            note += f", break-even x{be:.2g}"
+        ax.annotate(note, xy=(x, yi), xytext=(6, 0), textcoords="offset points", fontsize=8, va="center")
+    ax.set_xlabel(f"net value per run, $ millions (mean, {pct} % interval)")
+    ax.set_title("Net value: attrition cost avoided minus cost", fontsize=10, loc="left")
+    lo, hi = float(np.nanmin(t.net_lo / 1e6)), float(np.nanmax(t.net_hi / 1e6))
+    if np.isfinite(lo) and np.isfinite(hi):
+        ax.set_xlim(min(lo, 0) - 0.05 * (hi - lo + 1), hi + 0.6 * (hi - min(lo, 0) + 1))
+    ax.grid(axis="x", alpha=0.3)
 
 
 def km_curves(tenure: pd.DataFrame, cohort: str) -> dict[str, KaplanMeierFitter]:

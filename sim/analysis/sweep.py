@@ -21,6 +21,8 @@ import pandas as pd
 import yaml
 from tqdm import tqdm
 
+from sim.analysis import value
+from sim.config.leverpriors import drawn_fields
 from sim.run.files import COMPLETE, why_damaged
 from sim.run.integrity import RunDamaged, check_run_tables
 
@@ -62,10 +64,17 @@ def scenario_key(config: dict) -> str:
 
 
 def arm_key(config: dict) -> str:
-    """Fingerprint of the policy and the settings of the levers it uses (unused levers do not matter)."""
+    """Fingerprint of the policy and the settings of the levers it uses (unused levers do not matter). With a
+    lever draw (`lever_draw` >= 0) the drawn effect sizes are the uncertain world, not the arm: they are left out."""
     levers = list(config["policy"].get("levers", []))
     library = config.get("lever", {})
-    return _digest({"policy": config["policy"], "levers": [library.get(name) for name in levers]})
+    settings = [library.get(name) for name in levers]
+    if int(config.get("lever_draw", -1)) >= 0:
+        settings = [
+            {k: v for k, v in s.items() if k not in drawn_fields(name)} if isinstance(s, dict) else s
+            for name, s in zip(levers, settings, strict=True)
+        ]
+    return _digest({"policy": config["policy"], "levers": settings})
 
 
 def _is_run_folder(path: Path) -> bool:
@@ -242,9 +251,11 @@ def _read_run(folder: Path, name: str) -> tuple[dict, pd.DataFrame, pd.DataFrame
         "cost_total": float(summary["figures"].get("policy_cost_total", 0.0)),
     }
     daily = pd.read_csv(folder / "daily.csv")
-    wanted = {"date", "hired", "destination", "destination_kind"}
+    wanted = {"date", "hired", "role", "destination", "destination_kind"}
     deps = pd.read_csv(folder / "departures.csv", usecols=lambda c: c in wanted)
     check_run_tables(summary, daily, deps)
+    record["lever_draw"] = int(config.get("lever_draw", -1))
+    record.update(value.run_record(config, deps["role"]))  # departures by role and pay: what a valuation needs
     start = dt.date.fromisoformat(record["window_start"])
     tenure = tenure_rows(daily, deps, start)
     return record, daily, tenure, list(config.get("shocks", [])), destination_counts(deps)

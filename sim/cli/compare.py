@@ -1,8 +1,9 @@
 """`exodus-compare RESULTS_DIR`: a sweep folder in; the policy table (CSV and terminal), tidy tables and plots out.
 
-Writes into RESULTS_DIR/compare/ (or --out): policies.csv and skipped.csv, the stacked tables runs, pairs, daily
-and tenure as Parquet (also as CSV with --csv), and the figures as PNG and SVG. Unfinished, failed and duplicate
-runs are listed, never averaged.
+Writes into RESULTS_DIR/compare/ (or --out): policies.csv (with the value columns of sim.analysis.netvalue),
+robustness.csv (sim.analysis.robustness), destinations.csv and skipped.csv, the stacked tables runs, pairs, daily and
+tenure as Parquet (also as CSV with --csv), and the figures as PNG and SVG. Unfinished, failed and duplicate runs are
+listed, never averaged.
 """
 
 from __future__ import annotations
@@ -17,8 +18,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from sim.analysis import value
 from sim.analysis.compare import LEVEL, CompareError, destination_table, pairs, per_run, policy_table
+from sim.analysis.compare_value import ROBUST_NOTES, VALUE_NOTES, format_robustness, format_value_table
+from sim.analysis.robustness import GOAL_AVERTED, robustness_table
 from sim.analysis.sweep import SweepError, read_sweep
+from sim.config.params import ConfigError
 from sim.data.observed import DataError
 from sim.run.files import csv_bytes, parquet_bytes, write_atomic
 
@@ -112,6 +117,15 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="a folder of observed-data CSVs to draw against the runs (default: the runs' observed.dir, else the "
         "shipped record)",
     )
+    ap.add_argument(
+        "--value", metavar="FILE", help="what a departure costs, by role (default: conf/value/default.yaml)"
+    )
+    ap.add_argument(
+        "--goal",
+        type=float,
+        default=GOAL_AVERTED,
+        help=f"departures a policy must avert in a world to meet the goal (default: {GOAL_AVERTED})",
+    )
     return ap.parse_args(argv)
 
 
@@ -142,6 +156,7 @@ def run(args: argparse.Namespace) -> int:
     root = Path(args.results_dir)
     out = Path(args.out) if args.out else root / "compare"
     check_out(out, "--out" if args.out else "RESULTS_DIR")
+    valuation = value.load(args.value)  # a bad valuation file stops before any run is read
     sweep = read_sweep(root)
     for _, s in sweep.skipped.head(SHOW_SKIPPED).iterrows():
         print(f"exodus-compare: skipped {s.run}: {s.reason}", file=sys.stderr)
@@ -151,9 +166,11 @@ def run(args: argparse.Namespace) -> int:
         _fail(f"{root}: no complete runs to compare ({len(sweep.skipped)} run folder(s) skipped)")
     record = _record(args, sweep.runs)
     metrics = per_run(sweep.runs, sweep.daily)
+    metrics["attrition_cost"] = value.attrition_cost(metrics, valuation)
     table = policy_table(metrics, args.baseline)
     paired = pairs(metrics, args.baseline, "departures")
     dest = destination_table(sweep.runs, sweep.destinations)
+    rob = robustness_table(metrics, args.baseline, args.goal)
 
     written = []
     for name, df in (("policies", table), ("destinations", dest), ("skipped", sweep.skipped)):
@@ -162,6 +179,7 @@ def run(args: argparse.Namespace) -> int:
     for name, df in (
         ("runs", metrics),
         ("pairs", paired),
+        ("robustness", rob),
         ("daily", sweep.daily.assign(date=sweep.daily.date.dt.date)),
         ("tenure", sweep.tenure),
     ):  # stacked over runs: Parquet (~10x smaller than CSV, typed); CSV on request
@@ -179,7 +197,16 @@ def run(args: argparse.Namespace) -> int:
     print(f"{root}: {len(sweep.runs)} complete runs, {len(sweep.skipped)} skipped\n")
     print(format_table(table, args.baseline))
     notes = NOTES.format(n_obs=n_obs, baseline=args.baseline, pct=round(LEVEL * 100))
-    print("\n" + textwrap.fill(notes, max(60, shutil.get_terminal_size((120, 24)).columns - 1)))
+    width = max(60, shutil.get_terminal_size((120, 24)).columns - 1)
+    print("\n" + textwrap.fill(notes, width))
+    pct = round(LEVEL * 100)
+    print("\nValue of the departures averted (dollars):\n")
+    print(format_value_table(table, args.baseline, pct))
+    print("\n" + textwrap.fill(VALUE_NOTES.format(baseline=args.baseline, pct=pct), width))
+    print("\nRobustness ranking (net value over the worlds every policy ran):\n")
+    print(format_robustness(rob, args.goal))
+    worlds = int(rob.worlds.max()) if len(rob) else 0
+    print("\n" + textwrap.fill(ROBUST_NOTES.format(worlds=worlds, baseline=args.baseline), width))
     print(f"\nwrote {len(written)} files to {out}/: " + ", ".join(p.name for p in written))
     return 0
 
@@ -188,7 +215,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     try:
         return run(args)
-    except (SweepError, CompareError, DataError) as exc:
+    except (SweepError, CompareError, DataError, ConfigError) as exc:
         if os.environ.get("EXODUS_DEBUG", "") not in ("", "0"):
             raise
         _fail(str(exc))

@@ -246,6 +246,7 @@ BOUNDS: dict[str, dict[str, object]] = {
         "match_cap": real(1, 100, "a pay multiple"),
         "mission_floor": prob(),
         "cost_per_head_year": real(0, 1e9, "dollars a person a year"),
+        "perceived_value": prob("the share of a grant's dollars staff count as held equity"),
     },
     "PolicyConfig": {"name": TEXT},  # levers: names or LeverConfig, walked below
     "ObservedConfig": {"dir": TEXT},
@@ -256,6 +257,7 @@ BOUNDS: dict[str, dict[str, object]] = {
         "study": TEXT,
         "posterior_file": TEXT,
         "posterior_draw": count(999_999, lo=-1, why="-1 for the posterior median, else a draw"),
+        "lever_draw": count(999_999, lo=-1, why="-1 for conf/lever's effect sizes, else a draw of their priors"),
     },
 }
 

@@ -34,6 +34,7 @@ TABLED = (
     "events/xai.yaml",
     "observation/default.yaml",
     "lever/default.yaml",
+    "value/default.yaml",
 )
 BEGIN, END = (
     "<!-- parameter tables: begin (python -m sim.config.conftext docs/ODD.md) -->",

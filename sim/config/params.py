@@ -220,6 +220,7 @@ class LeverConfig:
     grant_years_of_pay: float = 0.0
     grant_years: float = 4.0
     grant_cliff_months: int = 0
+    perceived_value: float = 1.0  # share of the refresher's dollars that staff count as held equity (its effect)
     # autonomy_charter
     autonomy_gain: float = 0.0
     reorg_protection: float = 0.0
@@ -537,6 +538,9 @@ class RunConfig(ModelParams):
     posterior_file: str = ""  # a posterior sample: a name ("xai": sim/data/posterior_xai.csv) or a CSV path
     posterior_draw: int = -1  # k >= 0: draw k of its fixed weighted resample; -1: the posterior median
     free: dict[str, float] = field(default_factory=dict)  # values set last, e.g. free.shock_scale=2
+    lever_draw: int = (
+        -1
+    )  # k >= 0: lever effect sizes from draw k of their priors (sim/config/leverpriors.py); -1: conf/lever
 
 
 def schema() -> RunConfig:
@@ -568,7 +572,18 @@ def validate_run(run: RunConfig) -> RunConfig:
 STUDY_PART = re.compile(r"[A-Za-z0-9_.=,+-]+")
 
 
-RUN_FIELDS = ("seed", "replicates", "study", "lever", "design", "posterior_file", "posterior_draw", "free")
+RUN_FIELDS = (
+    "seed",
+    "replicates",
+    "study",
+    "lever",
+    "design",
+    "posterior_file",
+    "posterior_draw",
+    "free",
+    "lever_draw",
+    "observed",
+)
 
 
 def resolve_levers(levers: list, library: dict[str, LeverConfig]) -> list[LeverConfig]:

@@ -77,7 +77,8 @@ class RetentionBonus(Lever):
         wf.bonus[slots] = self.cfg.bonus_years_of_pay * wf.pay[slots]
         wf.bonus_day[slots] = payout
         wf.quit_mult[slots] = 1.0 - self.cfg.quit_cut
-        wf.milestones[slots, BONUS_PAYOUT] = payout
+        if self.cfg.bonus_years_of_pay > 0:  # no payout, no post-payout bump: a $0 bonus is no bonus
+            wf.milestones[slots, BONUS_PAYOUT] = payout
 
     def daily(self, model, day):
         super().daily(model, day)
@@ -91,11 +92,16 @@ class RetentionBonus(Lever):
 class RefreshGrants(Lever):
     """A new equity grant on its own vesting schedule; cost is the part that vests in the window."""
 
+    granted = np.zeros(0)  # dollars granted to each target (set on activation)
+
     def apply(self, model, slots):
         wf = model.workforce
-        wf.refresh[slots] = self.cfg.grant_years_of_pay * wf.pay[slots]
+        self.granted = self.cfg.grant_years_of_pay * wf.pay[slots]  # dollars, what the lab pays as it vests
+        wf.refresh[slots] = self.granted * self.cfg.perceived_value  # what holds people (their valuation)
         wf.refresh_start[slots] = self.start_day
         model.refresh_schedule = (self.cfg.grant_years, self.cfg.grant_cliff_months)
+        if self.cfg.grant_years_of_pay <= 0:  # no grant, no vesting dates (and no post-vesting bump)
+            return
         cliff, final = model.milestone_days(self.start_day, self.cfg.grant_years, self.cfg.grant_cliff_months)
         if self.cfg.grant_cliff_months:
             wf.milestones[slots, REFRESH_CLIFF] = cliff
@@ -105,17 +111,22 @@ class RefreshGrants(Lever):
         wf = model.workforce
         until = np.minimum(wf.left[self.targets], last_day + 1)
         frac = eq.vested_fraction(until - self.start_day, self.cfg.grant_years, self.cfg.grant_cliff_months)
-        self.cost += float((wf.refresh[self.targets] * frac).sum())
+        self.cost += float((self.granted * frac).sum())
 
 
 class AutonomyCharter(Lever):
-    """Small teams with more say: a higher autonomy baseline, and reorganisations cut less."""
+    """Small teams with more say: more autonomy now and as the baseline it drifts back to; reorganisations cut less.
+
+    Autonomy rises with its baseline on the day the charter covers someone: raising the baseline alone would open a
+    gap (baseline - autonomy) that the quit hazard reads as autonomy lost, so the charter would first raise quits
+    (issue 15: its sign test caught this)."""
 
     practice = True
 
     def apply(self, model, slots):
         wf = model.workforce
         wf.autonomy0[slots] = np.minimum(1.0, wf.autonomy0[slots] + self.cfg.autonomy_gain)
+        wf.autonomy[slots] = np.minimum(1.0, wf.autonomy[slots] + self.cfg.autonomy_gain)
         wf.reorg_protection[slots] = self.cfg.reorg_protection
 
 

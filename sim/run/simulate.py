@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from sim.calibration import posterior
+from sim.config import leverpriors
 from sim.config.bounds import BOUNDS, check_value
 from sim.config.params import (
     ConfigError,
@@ -100,7 +101,8 @@ def as_run_config(config) -> RunConfig:
     config = {k: v for k, v in dict(config).items() if k != "hydra"}
     run = validate_run(from_mapping(RunConfig, config))  # types and ranges of the run-level values first
     run = validate_run(apply_design_row(run))  # a design row may set any field
-    return posterior.apply_to_run(run)  # posterior draw and free parameters
+    run = posterior.apply_to_run(run)  # posterior draw and free parameters
+    return leverpriors.apply_to_run(run)  # lever effect sizes drawn from their priors (lever_draw >= 0)
 
 
 def apply_design_row(run: RunConfig) -> RunConfig:
