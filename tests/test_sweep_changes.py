@@ -64,7 +64,7 @@ def test_compare_pairs_within_each_scenario_across_several_scenarios(tmp_path):
 
     out = tmp_path / "compare"
     assert compare_main([str(tmp_path / "sweep"), "--out", str(out), "--no-plots"]) in (0, None)
-    pairs = pd.read_csv(out / "pairs.csv")
+    pairs = pd.read_parquet(out / "pairs.parquet")
     assert len(pairs) == 4 and set(pairs.arm) == {"retention_bonus"}
     assert pairs.groupby("scenario").seed.apply(sorted).tolist() == [[0, 1], [0, 1]]
     got = {}
