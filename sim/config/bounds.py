@@ -20,6 +20,7 @@ files, posterior files and the Python API are checked alike.
 
 from __future__ import annotations
 
+import functools
 import math
 import numbers
 from collections.abc import Mapping
@@ -277,6 +278,10 @@ def _is_real(v) -> bool:
 
 def check_value(where: str, v, bound) -> None:
     """Refuse `v` unless it is of the bound's type and inside it."""
+    kind = type(v)
+    if (kind is float or kind is int) and isinstance(bound, Range):  # the common case, without the ABC checks
+        if (kind is int or not bound.integer) and (kind is int or math.isfinite(v)) and bound.contains(v):
+            return
     if bound is BOOL:
         if not isinstance(v, bool):
             raise ConfigError(where, v, "true or false")
@@ -306,21 +311,41 @@ def check_fields(obj, where: str = "", only: tuple[str, ...] | None = None) -> N
     """Check every field of dataclass `obj` against its declared bound, walking nested configs, lists and dicts.
 
     `only` limits the check to these top-level fields (run-level fields of a RunConfig)."""
-    cls = _class_name(obj)
-    for f in fields(obj):
-        if only is not None and f.name not in only:
+    for name, bound, is_list, is_dict in _plan(type(obj)):
+        if only is not None and name not in only:
             continue
-        v = getattr(obj, f.name)
-        path = f"{where}.{f.name}" if where else f.name
-        bound = bound_of(cls, f.name)
-        if bound is None and cls == "RunConfig":
+        v = getattr(obj, name)
+        if _plainly_inside(v, bound):
+            continue
+        path = f"{where}.{name}" if where else name
+        if isinstance(v, list) and not is_list:
+            raise ConfigError(path, v, _single(bound))
+        if isinstance(v, dict) and not is_dict:
+            raise ConfigError(path, v, _single(bound))
+        _check_any(path, v, bound, name)
+
+
+def _plainly_inside(v, bound) -> bool:
+    """The common case, decided without building the field's path: a plain number inside its range, a text or a
+    true/false where one is declared. Anything else goes through the full check (and its message)."""
+    kind = type(v)
+    if kind is float or kind is int:
+        plain = kind is int or (not bound.integer and math.isfinite(v)) if isinstance(bound, Range) else False
+        return plain and bound.contains(v)
+    return (kind is str and bound is TEXT) or (kind is bool and bound is BOOL)
+
+
+@functools.cache
+def _plan(cls: type) -> tuple[tuple[str, object, bool, bool], ...]:
+    """(field, its bound, declared a list, declared a dict) for each field of a schema class, worked out once."""
+    out = []
+    for f in fields(cls):
+        bound = bound_of(cls.__name__, f.name)
+        if bound is None and cls.__name__ == "RunConfig":
             bound = bound_of("ModelParams", f.name)
         declared = str(f.type)
-        if isinstance(v, list) and not declared.startswith("list["):
-            raise ConfigError(path, v, _single(bound))
-        if isinstance(v, dict) and not declared.startswith("dict["):
-            raise ConfigError(path, v, _single(bound))
-        _check_any(path, v, bound, f.name)
+        out.append((f.name, bound, declared.startswith("list["), declared.startswith("dict[")))
+    return tuple(out)
 
 
 def _single(bound) -> str:
@@ -347,6 +372,8 @@ def _check_any(path: str, v, bound, name: str) -> None:
                 raise ConfigError(item_path, item, "a config group")
     elif isinstance(v, dict):
         for key, item in v.items():
+            if type(key) is str and _plainly_inside(item, bound):
+                continue
             item_path = f"{path}.{key}"
             if not isinstance(key, str):
                 raise ConfigError(item_path, key, "a name")

@@ -21,7 +21,8 @@ class FoundingTeamMixin:
         """Today's clique term of co-founders' linear predictor (founder_contagion x the share of fellow co-founders
         who chose to leave in the founder window) and their early-stage push factor."""
         h, eta = self.p.hazard, 0.0
-        if self.mech.contagion and h.founder_contagion and self.founder_slots.size:
+        lately = t - self.founder_chose_day <= h.founder_window_days
+        if lately and self.mech.contagion and h.founder_contagion and self.founder_slots.size:
             recent = int(np.count_nonzero(self.workforce.chose_left[self.founder_slots] >= t - h.founder_window_days))
             if recent:
                 present = int(self.team_role_active[:, FOUNDER].sum())

@@ -120,7 +120,9 @@ class HiringMixin:
     def _fill_hires(self, start, roles, teams, hired, keys, clock_keys, initial: bool) -> None:
         """The new slots [start, start + len(roles)) get their state (`kernel.fill_hires`)."""
         burnout_rule = 0 if not self.mech.burnout else 1 if initial else 2
-        counts = kernel.pack(kernel.TeamCounts, role_active=self.team_role_active, active=self.team_active)
+        if self._hire_counts is None:  # the team tables exist from the founding staff on and never move
+            counts = {"role_active": self.team_role_active, "active": self.team_active}
+            self._hire_counts = kernel.pack(kernel.TeamCounts, **counts)
         kernel.fill_hires(
             start,
             roles,
@@ -134,5 +136,5 @@ class HiringMixin:
             self._hire_roles,
             self._hire_rules,
             self._people(kernel.HirePeople),
-            counts,
+            self._hire_counts,
         )

@@ -37,7 +37,7 @@ from sim.model.leaving import LeavingMixin
 from sim.model.levers import LEVERS, CounterOffers
 from sim.model.offers import OffersMixin
 from sim.model.passes import DailyPassMixin, Log1pCache
-from sim.model.workforce import SENIORITY, Workforce, role_vector
+from sim.model.workforce import NEVER, SENIORITY, Workforce, role_vector
 from sim.schema import (
     DAILY_COLUMNS,
     FOUNDER,
@@ -94,6 +94,7 @@ class AttritionModel(
         self._cliff_day, self._final_day = self.milestone_days(0, p.vesting.years, p.vesting.cliff_months)
         self._vest_tables: dict[tuple, np.ndarray] = {}
         self._log_wealth = Log1pCache()
+        self._memo = self._vest = self._hire_counts = None  # the compiled passes' cached arguments (passes.py)
         self._log_unvested = Log1pCache()
 
         # role tables as vectors indexed by role code
@@ -114,6 +115,7 @@ class AttritionModel(
         self._hire_constants()
         self._build_staff()
         self.founder_slots = np.flatnonzero(self.workforce.role[: self.workforce.n] == FOUNDER)
+        self.founder_chose_day = -NEVER  # the last day a co-founder chose to leave (founders.py)
         self.founder_push = np.ones(self.days)  # remaining co-founders' hazard factor by day (early-stage push)
 
         W = p.hazard.contagion_window_days

@@ -13,6 +13,7 @@ from sim.schema import (
     COL,
     DEST_COL,
     FORCED,
+    FOUNDER,
     ROLES,
     VOLUNTARY,
 )
@@ -49,6 +50,8 @@ class LeavingMixin:
             self._ring[t % self._ring.shape[0], team] += 1
             self._team_recent[team] += 1
             wf.chose_left[slot] = t
+            if role == FOUNDER:
+                self.founder_chose_day = t  # the clique term is zero when no co-founder chose to leave lately
         if cause == FORCED:
             destination = (shock, "forced")
         self.departure_notes[slot] = (firm, shock, shock_share, *destination)

@@ -97,10 +97,13 @@ class DailyPassMixin:
 
     def _advance_clocks(self, n: int, t: int):
         """The day's compiled pass over slots [0, n) (`kernel.advance_clocks`)."""
-        v = self.p.vesting
         window = t - self.p.hazard.contagion_window_days
-        memo = (*self._log_wealth.reserve(n), *self._log_unvested.reserve(n))
-        vest = (self.vest_table(v.years, v.cliff_months), self.vest_table(*self.refresh_schedule))
+        if self._memo is None or self._memo[0].size < n:  # made again only when the slots outgrow it
+            self._memo = (*self._log_wealth.reserve(n), *self._log_unvested.reserve(n))
+        if self._vest is None or self._vest[0] is not self.refresh_schedule:  # again when a refresh grant starts
+            v = self.p.vesting
+            tables = (self.vest_table(v.years, v.cliff_months), self.vest_table(*self.refresh_schedule))
+            self._vest = (self.refresh_schedule, tables)
         founder_eta, founder_mult = self.founder_terms(t)
         return kernel.advance_clocks(
             t,
@@ -114,9 +117,9 @@ class DailyPassMixin:
             self._weights,
             self._teams,
             self.rival_rate_by_role,
-            vest,
+            self._vest[1],
             self._people(kernel.People),
-            memo,
+            self._memo,
         )
 
     def _close_day(self, t: int, hires: int) -> np.ndarray:
