@@ -28,18 +28,9 @@ from sim.analysis import worlds
 from sim.calibration import posterior
 from sim.config import leverpriors
 from sim.run.files import csv_bytes, write_atomic
+from sim.schema import POLICIES as SCHEMA_POLICIES
 
-POLICIES = (
-    "retention_bonus",
-    "refresh_grants",
-    "autonomy_charter",
-    "sustainable_pace",
-    "transparent_leadership",
-    "counter_offers",
-    "safety_governance",
-    "bundle_pay",
-    "bundle_culture",
-)
+POLICIES = SCHEMA_POLICIES[1:]  # every policy but none
 
 
 def _one(policy: str, i: int, j: int, overrides: tuple[str, ...]) -> dict:

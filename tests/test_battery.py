@@ -23,6 +23,7 @@ import sim
 from sim.config import params
 from sim.config.bounds import BOOL, BOUNDS, Range
 from sim.config.params import ConfigError
+from sim.schema import LEVER_KINDS
 
 pytestmark = pytest.mark.filterwarnings("error::RuntimeWarning")  # an overflow inside the range is a finding
 FULL = os.environ.get("EXODUS_BATTERY", "") == "full"
@@ -46,15 +47,7 @@ REFUSED_INSIDE: dict[str, str] = {}  # inside a field's own range, refused by a 
 
 # the base: a tiny lab over six months with the xAI shocks (history and inside the window), rivals, spin-outs and
 # every lever on from 2025-11-01
-LEVERS = [
-    "retention_bonus",
-    "refresh_grants",
-    "autonomy_charter",
-    "sustainable_pace",
-    "transparent_leadership",
-    "counter_offers",
-    "safety_governance",
-]
+LEVERS = list(LEVER_KINDS)
 OVERRIDES = ["company.headcount=40", "company.founders=3", "window.end=2026-02-28", "events=xai"]
 # where each class's fields live in the base config (shock and lever fields in an event or lever that uses them)
 SHOCK_OF = {

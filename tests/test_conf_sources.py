@@ -99,3 +99,11 @@ def test_the_odd_parameter_tables_are_those_of_conf():
     )
     assert "| `hazard.base_annual`" not in tables()  # paths are relative to their file, as in the conf group
     assert "| `base_annual` | `0.11` |" in odd
+
+
+def test_the_named_policies_are_the_shipped_policy_configs():
+    """sim.schema.POLICIES lists exactly conf/policy/'s files (the explorer and experiments rely on it)."""
+    from sim.schema import LEVER_KINDS, POLICIES
+
+    assert sorted(POLICIES) == sorted(p.stem for p in (CONF / "policy").glob("*.yaml"))
+    assert set(LEVER_KINDS) < set(POLICIES)

@@ -23,19 +23,8 @@ from sim.analysis import worlds
 from sim.analysis.robustness import robustness_table
 from sim.calibration import freeparams, posterior
 from sim.config import leverpriors
+from sim.schema import POLICIES
 
-POLICIES = (
-    "none",
-    "retention_bonus",
-    "refresh_grants",
-    "autonomy_charter",
-    "sustainable_pace",
-    "transparent_leadership",
-    "counter_offers",
-    "safety_governance",
-    "bundle_pay",
-    "bundle_culture",
-)
 OBSERVATION_ONLY = ("announce_scale", "burst_gain", "delay_scale")  # change what is seen, not who leaves
 SEED_MAX = 2**31 - 1
 QP_ALPHA = 0.05  # a box's restriction is kept only if one of its quasi-p-values is at most this

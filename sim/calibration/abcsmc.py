@@ -311,3 +311,11 @@ def run_abc(
 
 def _named(names):
     return [(n, freeparams.BY_NAME[n]) for n in names]
+
+
+def cli_settings(args, preset: dict, **extra) -> Settings:
+    """Settings from the commands' shared options (--params, --seed, --procs, --no-progress) and a preset, checked."""
+    params = tuple(x.strip() for x in args.params.split(",") if x.strip())
+    return Settings(
+        params=params, seed=args.seed, procs=args.procs, progress=not args.no_progress, **extra, **preset
+    ).check()

@@ -76,13 +76,7 @@ def main(argv: list[str] | None = None) -> None:
     started = time.perf_counter()
     try:
         run = _scenario(args.overrides)
-        settings = calibrate.Settings(
-            params=tuple(x.strip() for x in args.params.split(",") if x.strip()),
-            seed=args.seed,
-            procs=args.procs,
-            progress=not args.no_progress,
-            **preset,
-        ).check()
+        settings = calibrate.cli_settings(args, preset)
         print(
             f"[{PROG}] {rec.where}: calibrating on observations up to {args.cutoff} (record ends {rec.end}); "
             f"ABC population {settings.population}, up to {settings.generations} generations, {args.procs} process(es)"

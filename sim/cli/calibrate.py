@@ -119,15 +119,7 @@ def _abc(args, run, preset: dict, record=None):
     logging.getLogger("ABC").setLevel(logging.WARNING)
     from sim.calibration import abcsmc as calibrate
 
-    settings = calibrate.Settings(
-        params=tuple(x.strip() for x in args.params.split(",") if x.strip()),
-        seed=args.seed,
-        procs=args.procs,
-        sampler=args.sampler,
-        address=args.address,
-        progress=not args.no_progress,
-        **preset,
-    ).check()
+    settings = calibrate.cli_settings(args, preset, sampler=args.sampler, address=args.address)
     print(
         f"[exodus-calibrate] ABC-SMC of {', '.join(settings.params)}: population {settings.population}, "
         f"up to {settings.generations} generations, {settings.procs} process(es), seed {settings.seed}"

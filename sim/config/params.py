@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields, is_dataclass, replace
 from typing import Any
 
-from sim.schema import ROLES, UNITS
+from sim.schema import LEVER_KINDS, ROLES, UNITS
 
 SHOCK_TYPES = (
     "reorganisation",
@@ -236,17 +236,6 @@ class LeverConfig:
     mission_floor: float = 0.0
     # cost of running the lever, dollars per targeted person per year (fixed costs)
     cost_per_head_year: float = 0.0
-
-
-LEVER_KINDS = (
-    "retention_bonus",
-    "refresh_grants",
-    "autonomy_charter",
-    "sustainable_pace",
-    "transparent_leadership",
-    "counter_offers",
-    "safety_governance",
-)
 
 
 @dataclass
