@@ -1,7 +1,8 @@
 """How much of each policy's effect varies with its own lever prior, and how much with the model's posterior.
 
 A crossed design: P posterior draws (each with its seed, as in the default experiment) x L draws of the lever
-priors (sim/leverpriors.py), every policy run in every cell and `none` once per posterior draw (it has no levers).
+priors (sim/config/leverpriors.py), every policy run in every cell and `none` once per posterior draw (it has
+no levers).
 A policy's effect in a cell is its departures (or net value) minus `none`'s on the same posterior draw and seed.
 Two-way analysis of variance without replication splits the effect's variance over the cells into the posterior's
 main effect (rows), the lever prior's main effect (columns) and what is left (their interaction plus noise):

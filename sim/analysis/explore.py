@@ -1,13 +1,13 @@
 """Exploratory analysis with EMA Workbench (the `explore` extra): the model as an EMA model, experiments over
 uncertain worlds x policies, scenario discovery (PRIM and CART) and a robustness ranking.
 
-Uncertainties: the free parameters that decide who leaves (sim/freeparams.py; the three observation parameters
-change only what is announced, so they are left out), each over its prior (or the posterior's central interval),
-and every lever's
-effect size over its prior (sim/leverpriors.py); `seed` is an uncertainty too (replication noise), kept out of
-scenario discovery. Levers: the policy (a categorical, `retention_policy`) and its money settings (bonus and
-refresh grant in years of pay, counter-offer cap: sim/worlds.SETTINGS); one EMA policy per named policy, with
-its conf/lever settings (EMA can sample others: `perform_experiments(model, policies=N)`).
+Uncertainties: the free parameters that decide who leaves (sim/calibration/freeparams.py; the three observation
+parameters change only what is announced, so they are left out), each over its prior (or the posterior's central
+interval), and every lever's effect size over its prior (sim/config/leverpriors.py); `seed` is an uncertainty too
+(replication noise), kept out of scenario discovery. Levers: the policy (a categorical, `retention_policy`) and its
+money settings (bonus and refresh grant in years of pay, counter-offer cap: sim.analysis.worlds.SETTINGS); one EMA
+policy per named policy, with its conf/lever settings (EMA can sample others: `perform_experiments(model,
+policies=N)`).
 Outcomes: departures, co-founders remaining, policy cost and attrition cost per world; net value against `none` in
 the same world is derived after the runs (every policy runs every world: common random numbers).
 """

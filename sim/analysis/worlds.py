@@ -43,8 +43,8 @@ def valuation(path: str = "") -> value.ValueConfig:
 def world_config(
     policy: str, seed: int, free: Mapping[str, float], levers: Mapping[str, float], overrides: tuple[str, ...] = ()
 ) -> RunConfig:
-    """The config of one world under `policy`: free parameters (sim/freeparams.py names), lever effect sizes
-    (sim/leverpriors.py field names) and policy SETTINGS set on a copy of the policy's config, and the seed."""
+    """The config of one world under `policy`: free parameters (sim/calibration/freeparams.py names), lever effect sizes
+    (sim/config/leverpriors.py field names) and policy SETTINGS set on a copy of the policy's config, and the seed."""
     run = freeparams.apply(base_run(policy, tuple(overrides)), dict(free))
     run = copy.copy(run)
     run.lever = {k: copy.copy(v) for k, v in run.lever.items()}

@@ -1,7 +1,7 @@
 """`exodus-compare RESULTS_DIR`: a sweep folder in; the policy table (CSV and terminal), tidy tables and plots out.
 
 Writes into RESULTS_DIR/compare/ (or --out): policies.csv (with the value columns of sim.analysis.netvalue),
-robustness.csv (sim.analysis.robustness), destinations.csv and skipped.csv, the stacked tables runs, pairs, daily and
+destinations.csv and skipped.csv, the stacked tables runs, pairs, robustness (sim.analysis.robustness), daily and
 tenure as Parquet (also as CSV with --csv), and the figures as PNG and SVG. Unfinished, failed and duplicate runs are
 listed, never averaged.
 """
