@@ -27,8 +27,8 @@ import pandas as pd
 import pytest
 
 import sim
+from sim.analysis.shocklabels import shock_groups, shock_key
 from sim.dashboard import state
-from sim.dashboard.plots import shock_groups
 from sim.run.results import daily_table
 from sim.run.simulate import build_model
 
@@ -193,14 +193,24 @@ def test_team_view_adds_up_to_the_lab():
 
 
 def test_shock_groups_gather_nearby_dates():
+    """The one shock-labelling helper (compare figures, fit report, dashboard): nearby dates share a letter."""
     import datetime as dt
 
-    d = dt.date
-    groups = shock_groups(
-        {d(2025, 9, 12): ["a"], d(2026, 2, 2): ["b", "c"], d(2026, 2, 10): ["d"], d(2026, 3, 1): ["e"]}
-    )
+    shocks = [
+        {"date": "2025-09-12", "name": "a", "type": "layoff"},
+        {"date": "2026-02-02", "name": "b", "type": "acquisition"},
+        {"date": "2026-02-02", "name": "c", "type": "leadership_change"},
+        {"date": "2026-02-10", "name": "d", "type": "reorganisation"},
+        {"date": "2026-03-01", "name": "e", "type": "controversy"},
+        {"date": "2027-01-01", "name": "late", "type": "layoff"},
+    ]
+    groups = shock_groups(shocks, dt.date(2025, 9, 1), dt.date(2026, 8, 31), within=10)
     assert [g[0] for g in groups] == ["A", "B", "C"]
-    assert groups[1][2] == "2026-02-02 b, c; 2026-02-10 d"
+    assert [s["name"] for s in groups[1][1]] == ["b", "c", "d"]
+    assert "B  2 Feb 2026 / 10 Feb 2026: b (acquisition), c (leadership change), d (reorganisation)" in shock_key(
+        groups
+    )
+    assert [g[0] for g in shock_groups(shocks, dt.date(2025, 9, 1), dt.date(2026, 8, 31))] == ["A", "B", "C", "D"]
 
 
 # --------------------------------------------------------------------------- the app in a browser

@@ -9,7 +9,8 @@ import pytest
 
 import sim
 from sim.analysis.compare import per_run, policy_table
-from sim.analysis.plots import _observed_cumulative, envelope, km_curves, plot_all, shock_groups
+from sim.analysis.plots import _observed_cumulative, envelope, km_curves, plot_all
+from sim.analysis.shocklabels import shock_groups
 from sim.analysis.sweep import read_sweep, tenure_rows
 from sim.data.observed import load_departures
 from sim.run.files import read_summary, write_atomic, write_run

@@ -19,6 +19,7 @@ from lifelines import KaplanMeierFitter
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+from sim.analysis.shocklabels import mark_shocks, shock_groups, shock_key
 from sim.data import observed
 from sim.run.files import write_atomic
 
@@ -26,7 +27,6 @@ QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 BAND_COLOR = "tab:blue"
 OBS_COLOR = "tab:red"
 BASE_COLOR = "0.35"
-SHOCK_GROUP_DAYS = 3  # shocks this close share one letter on the plots
 
 
 def save(fig: Figure, out: Path, name: str) -> list[Path]:
@@ -60,60 +60,6 @@ def _draw_envelope(ax, env: pd.DataFrame, label: str = "simulated median", color
     ax.fill_between(x, env.q05, env.q95, step="post", color=color, alpha=0.15, lw=0, label="90 % of runs")
     ax.fill_between(x, env.q25, env.q75, step="post", color=color, alpha=0.35, lw=0, label="50 % of runs")
     ax.step(x, env.q50, where="post", color=color, lw=1.8, label=label)
-
-
-def shock_groups(shocks: list[dict], start: dt.date, end: dt.date) -> list[tuple[str, list[dict]]]:
-    """Shocks inside [start, end] grouped when within SHOCK_GROUP_DAYS of the group's first; lettered A, B, ..."""
-    inside = sorted(
-        (s for s in shocks if start <= dt.date.fromisoformat(str(s["date"])) <= end), key=lambda s: str(s["date"])
-    )
-    groups: list[list[dict]] = []
-    for s in inside:
-        d = dt.date.fromisoformat(str(s["date"]))
-        if groups and (d - dt.date.fromisoformat(str(groups[-1][0]["date"]))).days <= SHOCK_GROUP_DAYS:
-            groups[-1].append(s)
-        else:
-            groups.append([s])
-    return [(chr(ord("A") + i), g) for i, g in enumerate(groups)]
-
-
-def _mark_shocks(ax, groups, letters: bool = True) -> None:
-    """Dotted line at each shock; its group's letter above the axes, raised when close to the previous letter."""
-    x0, x1 = ax.get_xlim()
-    width_pt = ax.get_position().width * ax.get_figure().get_figwidth() * 72
-    close = 10.0 / max(width_pt, 1.0)  # letters nearer than 10 pt are stacked
-    last_x, level = -1.0, 0
-    for letter, group in groups:
-        dates = sorted({pd.Timestamp(str(s["date"])) for s in group})
-        for d in dates:
-            if x0 <= mdates.date2num(d) <= x1:
-                ax.axvline(d, color="0.3", lw=0.8, ls=":", zorder=0)
-        where = (mdates.date2num(dates[0]) - x0) / (x1 - x0)
-        if letters and 0 <= where <= 1:
-            level = level + 1 if where - last_x < close else 0
-            last_x = where
-            ax.annotate(
-                letter,
-                xy=(dates[0], 1.0),
-                xycoords=("data", "axes fraction"),
-                xytext=(0, 2 + 9 * level),
-                textcoords="offset points",
-                ha="center",
-                va="bottom",
-                fontsize=8,
-                fontweight="bold",
-                color="0.2",
-            )
-
-
-def shock_key(groups) -> str:
-    """One line per lettered group: date, name (type)."""
-    lines = []
-    for letter, group in groups:
-        items = ", ".join(f"{s['name']} ({str(s['type']).replace('_', ' ')})" for s in group)
-        dates = sorted({_fmt_date(s["date"]) for s in group})
-        lines.append(f"{letter}  {' / '.join(dates)}: {items}")
-    return "Shocks (dotted lines): " + ("; ".join(lines) if lines else "none inside the window")
 
 
 def _fmt_date(value) -> str:
@@ -214,7 +160,7 @@ def plot_announced(daily, runs, shocks, baseline: str, out: Path, record=None) -
         label = f"observed {n_obs} (from sim. median)"
         ax.step(obs.index, obs.values, where="post", color=OBS_COLOR, lw=2, label=label)
     ax.set_xlim(pd.Timestamp(start), pd.Timestamp(end))
-    _mark_shocks(ax, groups)
+    mark_shocks(ax, groups)
     _date_axis(ax)
     ax.set_ylabel(f"announced departures since {_fmt_date(start)}")
     _integer_ticks(ax)
@@ -235,7 +181,7 @@ def plot_announced(daily, runs, shocks, baseline: str, out: Path, record=None) -
         ax.step(obs.index, obs.values, where="post", color=OBS_COLOR, lw=2, label="observed (record ends here)")
         ax.plot(obs.index[-1], obs.values[-1], "o", color=OBS_COLOR)
         ax.set_xlim(pd.Timestamp(lo), pd.Timestamp(hi))
-        _mark_shocks(ax, groups)
+        mark_shocks(ax, groups)
         _date_axis(ax)
         ax.set_ylabel(f"announced since {_fmt_date(first)}")
         _integer_ticks(ax)
@@ -301,7 +247,7 @@ def announced_by_policy_figure(daily, runs, shocks, table, baseline: str, record
         ax.set_xlim(pd.Timestamp(start), pd.Timestamp(end))
         ax.set_ylim(bottom=0)
         _integer_ticks(ax)
-        _mark_shocks(ax, groups)
+        mark_shocks(ax, groups)
         _date_axis(ax)
         ax.set_title(f"{arm} ({d.run.nunique()} runs)", fontsize=9, pad=28)
         ax.grid(alpha=0.3)
@@ -357,7 +303,7 @@ def plot_founders(daily, runs, shocks, table, baseline: str, out: Path, record=N
             ax.plot(base.index, base.q50, color=BASE_COLOR, lw=1, ls="--", label=f"{baseline}: median")
         ax.step(obs.index, obs.values, where="post", color=OBS_COLOR, lw=1.8, label="observed")
         ax.set_xlim(pd.Timestamp(start), pd.Timestamp(end))
-        _mark_shocks(ax, groups)
+        mark_shocks(ax, groups)
         _date_axis(ax)
         ax.set_title(f"{arm} ({d.run.nunique()} runs)", fontsize=9, pad=28)
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))
@@ -524,7 +470,7 @@ def tenure_figure(tenure: pd.DataFrame, runs, shocks, table, baseline: str) -> F
     n0 = tenure[(tenure.cohort == "start") & (tenure.arm == baseline)]
     ax1.set_xlim(pd.Timestamp(start), pd.Timestamp(end))
     groups = shock_groups(shocks, start, end)
-    _mark_shocks(ax1, groups)
+    mark_shocks(ax1, groups)
     _date_axis(ax1)
     ax1.set_ylabel("share of starting staff still at the lab")
     ax1.set_title(f"Staff present on {_fmt_date(start)} (time since window start)", fontsize=10, loc="left", pad=22)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import matplotlib
@@ -13,6 +12,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 
+from sim.analysis.shocklabels import mark_shocks, shock_groups, shock_key
 from sim.calibration import freeparams, targets
 from sim.calibration.posterior import Posterior  # noqa: E402
 from sim.calibration.predictive import Predictive, bands, coverage, stat_checks  # noqa: E402
@@ -28,25 +28,6 @@ def _save(fig, path: Path) -> None:
     fig.savefig(tmp, dpi=120, bbox_inches="tight")
     plt.close(fig)
     tmp.replace(path)
-
-
-def _events(run: RunConfig, first: dt.date) -> list[tuple[dt.date, str]]:
-    """Dated shocks from `first` on, one entry per date (names joined), in date order."""
-    by_date: dict[dt.date, list[str]] = {}
-    for s in run.shocks:
-        d = dt.date.fromisoformat(s.date)
-        if d >= first:
-            by_date.setdefault(d, []).append(s.name or s.type)
-    return [(d, " + ".join(names)) for d, names in sorted(by_date.items())]
-
-
-def _shock_lines(ax, events, first: dt.date, last: dt.date) -> None:
-    """Dotted lines at the events inside [first, last], each labelled with its number in the footnote."""
-    for i, (d, _) in enumerate(events, start=1):
-        if first <= d <= last:
-            ax.axvline(d, color="0.6", lw=0.8, ls=":")
-            ax.annotate(str(i), (d, 0.99), xycoords=("data", "axes fraction"), fontsize=7, va="top", ha="left",
-                        color="0.35")  # fmt: skip
 
 
 def _band(ax, b: pd.DataFrame, color: str, label: str, step: bool = False) -> None:
@@ -81,13 +62,12 @@ def fit_fig(pred: Predictive, run: RunConfig, record=None):
     obs = observed.announced_by_day(first, last, rec.departures)
     days = list(obs.index)
     d = pred.daily[(pred.daily.date >= first) & (pred.daily.date <= last)]
-    events = _events(run, span[0])
+    groups = shock_groups(run.shocks, span[0], span[-1])
 
     ax = axes[0, 0]
     _band(ax, bands(d, "announced"), "C0", "simulated median", step=True)
     where = " (sim/data/departures.csv)" if record is None else ""  # a user's record: the report names its folder
     ax.plot(days, obs.values, "ko", ms=5, label=f"observed{where}")
-    _shock_lines(ax, events, first, last)
     ax.set_title(f"Announced departures per day, {first} to {last}")
     ax.set_ylabel("announcements")
     ax.legend(fontsize=7, loc="center left")
@@ -96,7 +76,6 @@ def fit_fig(pred: Predictive, run: RunConfig, record=None):
     cum = d.sort_values("date").assign(cum=lambda x: x.groupby("draw")["announced"].cumsum())
     _band(ax, bands(cum, "cum"), "C0", "simulated median", step=True)
     ax.plot(days, obs.cumsum().values, "k-o", ms=4, label="observed")
-    _shock_lines(ax, events, first, last)
     ax.set_title(f"Cumulative announcements from {first}")
     ax.set_ylabel(f"announcements since {first}")
     ax.legend(fontsize=7, loc="center left")
@@ -106,7 +85,6 @@ def fit_fig(pred: Predictive, run: RunConfig, record=None):
     if rec.founders is not None:
         seen = [x for x in span if x <= rec.end]  # the observed line ends where the record ends
         ax.step(seen, [observed.founders_remaining(x, rec.founders) for x in seen], "k", where="post", label="observed")
-    _shock_lines(ax, events, span[0], span[-1])
     ax.set_title("Founders at the lab (owner-founder included)")
     ax.set_ylabel("co-founders")
     ax.legend(fontsize=7, loc="lower left")
@@ -116,16 +94,16 @@ def fit_fig(pred: Predictive, run: RunConfig, record=None):
     for _, day, value, bound in spec.headcount:
         marker, label = ("k^", f"observed: over {value:,}") if bound == "at_least" else ("ko", f"observed: {value:,}")
         ax.plot([day], [value], marker, ms=8, label=label)
-    _shock_lines(ax, events, span[0], span[-1])
     ax.set_title("Headcount")
     ax.set_ylabel("people")
     ax.legend(fontsize=7, loc="lower right")
     for a in axes.flat:
         a.tick_params(axis="x", labelsize=7, rotation=30)
         a.yaxis.set_major_locator(MaxNLocator(integer=True))
+        mark_shocks(a, groups)
+        a.set_title(a.get_title(), pad=14)  # room for the shocks' letters
     fig.suptitle(f"Posterior predictive check ({pred.stats.shape[0]} posterior draws, one run each)")
-    note = "Events (dotted): " + "; ".join(f"{i}: {d} {names}" for i, (d, names) in enumerate(events, start=1))
-    fig.text(0.01, 0.0, note, fontsize=7, color="0.3", wrap=True)
+    fig.text(0.01, 0.0, shock_key(groups), fontsize=7, color="0.3", wrap=True)
     fig.tight_layout(rect=(0, 0.03, 1, 1))
     return fig
 

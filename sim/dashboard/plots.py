@@ -7,7 +7,6 @@ the x axis always spans the whole window so the curves grow in place as the mode
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 
 import numpy as np
 import pandas as pd
@@ -15,48 +14,15 @@ from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
+from sim.analysis.shocklabels import mark_shocks, shock_groups, shock_key
 from sim.config.params import UNITS
 from sim.dashboard.state import observed_data, team_state
 from sim.data import observed
-from sim.model.lab import AttritionModel
 from sim.schema import CAUSES
 
 CAUSE_COLOURS = {"voluntary": "tab:blue", "poached": "tab:orange", "spinout": "tab:green", "forced": "tab:red"}
 SIM, OBS = "tab:blue", "black"
-
-
-def shocks_in_window(model: AttritionModel) -> dict[dt.date, list[str]]:
-    """Names of the dated shocks inside the window, grouped by date."""
-    out = defaultdict(list)
-    if model.mech.shocks:
-        for i, s in enumerate(model.p.shocks):
-            day = dt.date.fromisoformat(str(s.date))
-            if model.start <= day <= model.end:
-                out[day].append(s.name or f"{s.type}#{i}")
-    return dict(sorted(out.items()))
-
-
-def shock_groups(shocks: dict[dt.date, list[str]], days: int = 10) -> list[tuple[str, dt.date, str]]:
-    """Shocks within `days` of a group's first date share one letter: (letter, first date, description)."""
-    groups: list[list] = []
-    for day, names in shocks.items():
-        if groups and (day - groups[-1][0]).days <= days:
-            groups[-1][1].append((day, names))
-        else:
-            groups.append([day, [(day, names)]])
-    return [
-        (chr(ord("A") + i), first, "; ".join(f"{d:%Y-%m-%d} {', '.join(n)}" for d, n in members))
-        for i, (first, members) in enumerate(groups)
-    ]
-
-
-def _mark_shocks(ax, shocks, groups, label=False) -> None:
-    for day in shocks:
-        ax.axvline(day, color="grey", lw=0.8, ls=":", zorder=0)
-    if label:
-        for letter, first, _ in groups:
-            ax.text(first, 0.55, letter, transform=ax.get_xaxis_transform(), fontsize=9, color="dimgrey", ha="center",
-                    bbox={"boxstyle": "circle,pad=0.2", "fc": "white", "ec": "grey", "lw": 0.6})  # fmt: skip
+DASHBOARD_DAYS = 10  # shocks this close share a letter: the dashboard's panels are small
 
 
 def observed_week(departures: pd.DataFrame, model) -> tuple[dt.date | None, dt.date | None]:
@@ -70,10 +36,9 @@ def timeline_figure(model, daily: pd.DataFrame) -> Figure:
     obs = observed_data()
     dates = pd.to_datetime(daily["date"])
     window = pd.date_range(model.start, model.end, freq="D")
-    shocks = shocks_in_window(model)
-    groups = shock_groups(shocks)
+    groups = shock_groups(model.p.shocks if model.mech.shocks else [], model.start, model.end, within=DASHBOARD_DAYS)
     fig = Figure(figsize=(13, 6.6))  # a fixed layout: a layout engine doubles the drawing time
-    fig.subplots_adjust(left=0.045, right=0.99, top=0.95, bottom=0.13, wspace=0.2, hspace=0.22)
+    fig.subplots_adjust(left=0.045, right=0.99, top=0.93, bottom=0.13, wspace=0.2, hspace=0.22)
     axes = fig.subplots(2, 3, sharex=True)
     (ax_head, ax_ann, ax_cause), (ax_found, ax_well, ax_cost) = axes
 
@@ -107,7 +72,7 @@ def timeline_figure(model, daily: pd.DataFrame) -> Figure:
         )
         ax_ann.plot(pd.Timestamp(last), anchor + per_day.sum(), "o", color=OBS, ms=3)
     ax_ann.plot(dates, ann_sim, color=SIM, label="simulated")
-    ax_ann.set_title("Announced departures (cumulative)")
+    ax_ann.set_title("Announced departures (cumulative)", pad=14)  # room for the shocks' letters
 
     for c in CAUSES:
         ax_cause.plot(dates, daily[f"departures_{c}"].cumsum(), color=CAUSE_COLOURS[c], label=c)
@@ -139,13 +104,13 @@ def timeline_figure(model, daily: pd.DataFrame) -> Figure:
     axes[1, 0].set_xticks(months[::2], [f"{m:%b %y}" for m in months[::2]])  # fixed ticks: cheaper than a locator
     for ax in axes.flat:
         ax.set_xlim(window[0], window[-1])
-        _mark_shocks(ax, shocks, groups, label=ax is ax_ann)
+        mark_shocks(ax, groups, letters=ax is ax_ann)
         ax.legend(fontsize=7, loc={ax_found: "lower left", ax_head: "lower right"}.get(ax, "upper left"))
         ax.tick_params(labelsize=7)
         ax.grid(alpha=0.3)
     if groups:
-        note = "Dotted lines: dated shocks (conf/events).  " + "   ".join(f"{g}: {text}" for g, _, text in groups)
-        fig.text(0.01, 0.01, note, fontsize=7.5, color="dimgrey", va="bottom")
+        note = shock_key(groups) + " (conf/events)"
+        fig.text(0.01, 0.01, note, fontsize=7.5, color="dimgrey", va="bottom", wrap=True)
     return fig
 
 
