@@ -76,20 +76,40 @@ def _get_hazard(field: str):
     return lambda run: float(getattr(run.hazard, field))
 
 
+def _acquisition(shock) -> bool:
+    """The shock by which the lab is acquired (its acquired_ratio, its change of control)."""
+    return shock.acquired
+
+
+def _founders_reorg(shock) -> bool:
+    """The reorganisation that forces co-founders out (its early-stage push on the ones who stay)."""
+    return shock.forced_rule == "founders" and bool(shock.forced_exits)
+
+
+def _set_shock(field: str, which: Callable):
+    """A setter of `field` on every shock `which` picks."""
+
+    def setter(run: RunConfig, v: float) -> None:
+        for s in run.shocks:
+            if which(s):
+                setattr(s, field, v)
+
+    return setter
+
+
+def _get_shock(field: str, which: Callable):
+    """A getter of `field` on the first shock `which` picks (NaN if none)."""
+
+    def getter(run: RunConfig) -> float:
+        values = [getattr(s, field) for s in run.shocks if which(s)]
+        return float(values[0]) if values else float("nan")
+
+    return getter
+
+
 def _scale_shock_amps(run: RunConfig, v: float) -> None:
     for s in run.shocks:
         s.hazard_amp *= v
-
-
-def _set_acquired_ratio(run: RunConfig, v: float) -> None:
-    for s in run.shocks:
-        if s.acquired:
-            s.acquired_ratio = v
-
-
-def _get_acquired_ratio(run: RunConfig) -> float:
-    ratios = [s.acquired_ratio for s in run.shocks if s.acquired]
-    return float(ratios[0]) if ratios else float("nan")
 
 
 def _scale_offers(run: RunConfig, v: float) -> None:
@@ -113,28 +133,6 @@ def _set_burst(run: RunConfig, v: float) -> None:
 
 def _set_pull(run: RunConfig, v: float) -> None:
     run.destinations.rival_pull = v
-
-
-def _set_push(run: RunConfig, v: float) -> None:
-    for s in run.shocks:
-        if s.forced_rule == "founders" and s.forced_exits:
-            s.founder_push = v
-
-
-def _get_push(run: RunConfig) -> float:
-    pushes = [s.founder_push for s in run.shocks if s.forced_rule == "founders" and s.forced_exits]
-    return float(pushes[0]) if pushes else float("nan")
-
-
-def _set_acceleration(run: RunConfig, v: float) -> None:
-    for s in run.shocks:
-        if s.acquired:
-            s.acceleration = v
-
-
-def _get_acceleration(run: RunConfig) -> float:
-    values = [s.acceleration for s in run.shocks if s.acquired]
-    return float(values[0]) if values else float("nan")
 
 
 def _scale(_run: RunConfig) -> float:
@@ -190,8 +188,8 @@ FREE_PARAMS: tuple[FreeParam, ...] = (
         False,
         "acquired-firm staff leave at ~x2.75 in year one (Kim, Strategy Science); +-1.25 an assumption",
         "acquired_ratio of the acquisition that acquires the lab (SpaceX, 2026-02-02)",
-        _set_acquired_ratio,
-        _get_acquired_ratio,
+        _set_shock("acquired_ratio", _acquisition),
+        _get_shock("acquired_ratio", _acquisition),
     ),
     FreeParam(
         "poaching_scale",
@@ -264,8 +262,8 @@ FREE_PARAMS += (
         True,
         "assumption (the 2026-02-10 reorg calling co-founders 'better suited to the early stage' pushes the rest; 1.5)",
         "founder_push of the reorganisation that forces co-founders out: remaining co-founders' hazard factor",
-        _set_push,
-        _get_push,
+        _set_shock("founder_push", _founders_reorg),
+        _get_shock("founder_push", _founders_reorg),
     ),
     FreeParam(
         "founder_acceleration",
@@ -274,8 +272,8 @@ FREE_PARAMS += (
         False,
         "assumption (change of control, 'acceleration or not'; default 0.25)",
         "acceleration of the acquisition that acquires the lab: share of co-founders' months to vest that vest at once",
-        _set_acceleration,
-        _get_acceleration,
+        _set_shock("acceleration", _acquisition),
+        _get_shock("acceleration", _acquisition),
     ),
 )
 
