@@ -61,15 +61,15 @@ class ReplicatesFailed(RuntimeError):
     """Some replicates of a job failed; each is recorded in its own folder, the others are complete."""
 
 
-def run_one(cfg: DictConfig, out_dir: Path) -> list[Path]:
+def run_one(run: RunConfig, out_dir: Path) -> list[Path]:
     """Simulate and write the job's runs into `out_dir`, skipping those already complete with their config.
 
-    The config is converted and checked once per job. With `replicates` = 1 the job folder is the run folder;
-    with N > 1 it holds one run folder per seed, `out_dir/seed=<k>/` for k = seed..seed+N-1, each written as
-    the single run `seed=k` would be (same tables, summary and config hash). A replicate that raises is
-    recorded in its folder (`FAILED`) and the next one runs; ReplicatesFailed is raised at the end.
+    `run` is the job's config, converted and checked once by the caller. With `replicates` = 1 the job folder
+    is the run folder; with N > 1 it holds one run folder per seed, `out_dir/seed=<k>/` for k =
+    seed..seed+N-1, each written as the single run `seed=k` would be (same tables, summary and config hash).
+    A replicate that raises is recorded in its folder (`FAILED`) and the next one runs; ReplicatesFailed is
+    raised at the end.
     """
-    run = check(cfg)
     if run.replicates == 1:
         return [run_into(run, out_dir)]
     (out_dir / FAILED).unlink(missing_ok=True)  # a job-level failure of an earlier attempt
@@ -173,9 +173,9 @@ def _app(cfg: DictConfig) -> None:
         save_hydra_files(cfg, hc, out_dir)
         if sweeping:
             sweeper.forget(out_dir)
-        folders = run_one(cfg, out_dir)
+        run = check(cfg)
+        folders = run_one(run, out_dir)
         if sweeping:  # the sweeper will not launch this job again while its inputs are unchanged (sim/cli/sweeper.py)
-            run = check(cfg)
             key = sweeper.resume_key(list(hc.overrides.task), sweeper.config_dirs(hc))
             sweeper.record_done(
                 out_dir,

@@ -278,10 +278,8 @@ def _is_real(v) -> bool:
 
 def check_value(where: str, v, bound) -> None:
     """Refuse `v` unless it is of the bound's type and inside it."""
-    kind = type(v)
-    if (kind is float or kind is int) and isinstance(bound, Range):  # the common case, without the ABC checks
-        if (kind is int or not bound.integer) and (kind is int or math.isfinite(v)) and bound.contains(v):
-            return
+    if _plainly_inside(v, bound):  # the common case, without the ABC checks
+        return
     if bound is BOOL:
         if not isinstance(v, bool):
             raise ConfigError(where, v, "true or false")
@@ -300,11 +298,6 @@ def check_value(where: str, v, bound) -> None:
         raise ConfigError(where, v, bound.describe())
     if not bound.contains(v):
         raise ConfigError(where, v, bound.describe())
-
-
-def _class_name(obj) -> str:
-    """The schema class of a config object: RunConfig for subclasses of ModelParams too."""
-    return type(obj).__name__
 
 
 def check_fields(obj, where: str = "", only: tuple[str, ...] | None = None) -> None:

@@ -120,9 +120,6 @@ class HiringMixin:
     def _fill_hires(self, start, roles, teams, hired, keys, clock_keys, initial: bool) -> None:
         """The new slots [start, start + len(roles)) get their state (`kernel.fill_hires`)."""
         burnout_rule = 0 if not self.mech.burnout else 1 if initial else 2
-        if self._hire_counts is None:  # the team tables exist from the founding staff on and never move
-            counts = {"role_active": self.team_role_active, "active": self.team_active}
-            self._hire_counts = kernel.pack(kernel.TeamCounts, **counts)
         kernel.fill_hires(
             start,
             roles,
@@ -136,5 +133,5 @@ class HiringMixin:
             self._hire_roles,
             self._hire_rules,
             self._people(kernel.HirePeople),
-            self._hire_counts,
+            self._team_counts(),
         )

@@ -94,7 +94,7 @@ class AttritionModel(
         self._cliff_day, self._final_day = self.milestone_days(0, p.vesting.years, p.vesting.cliff_months)
         self._vest_tables: dict[tuple, np.ndarray] = {}
         self._log_wealth = Log1pCache()
-        self._memo = self._vest = self._hire_counts = None  # the compiled passes' cached arguments (passes.py)
+        self._memo = self._vest = self._packed_counts = None  # the compiled passes' cached arguments (passes.py)
         self._log_unvested = Log1pCache()
 
         # role tables as vectors indexed by role code

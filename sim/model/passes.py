@@ -69,7 +69,6 @@ class DailyPassMixin:
         )
         self._weights = pk(kernel.Weights, **{k: getattr(h, k) for k in kernel.Weights._fields})
         self._teams = pk(kernel.Teams, active=self.team_active, posts=self.team_posts, recent=self._team_recent)
-        self._counts = pk(kernel.TeamCounts, role_active=self.team_role_active, active=self.team_active)
         self._burst = pk(
             kernel.Burst,
             gain=float(p.observation.burst_gain),
@@ -87,6 +86,14 @@ class DailyPassMixin:
             founders=COL["announced_founders"],
             remaining=COL["founders_remaining"],
         )
+
+    def _team_counts(self) -> tuple:
+        """The team tables the passes update, packed by name once (they exist from the founding staff on and never
+        move)."""
+        if self._packed_counts is None:
+            counts = {"role_active": self.team_role_active, "active": self.team_active}
+            self._packed_counts = kernel.pack(kernel.TeamCounts, **counts)
+        return self._packed_counts
 
     def _people(self, kind) -> tuple:
         """The Workforce arrays a pass reads, packed by name; again only when the arrays have grown."""
@@ -130,7 +137,7 @@ class DailyPassMixin:
             self._waiting,
             self._burst,
             self._people(kernel.ClosePeople),
-            self._counts,
+            self._team_counts(),
             FOUNDER,
             self._table_cols,
             self._today,
