@@ -11,20 +11,14 @@ import matplotlib.dates as mdates  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from sim.calibration import targets  # noqa: E402
 from sim.calibration.backtest import Backtest  # noqa: E402
-from sim.calibration.fitreport import _md_table, _save  # noqa: E402
+from sim.calibration.fitreport import _band, _md_table, _save  # noqa: E402
 from sim.calibration.predictive import bands  # noqa: E402
 from sim.data import observed
 from sim.run.files import csv_bytes, json_bytes, write_atomic  # noqa: E402
-
-
-def _bands(ax, b: pd.DataFrame, color: str, label: str) -> None:
-    x = list(b.index)
-    ax.fill_between(x, b["q05"], b["q95"], color=color, alpha=0.18, lw=0, step="mid", label="90 % band")
-    ax.fill_between(x, b["q25"], b["q75"], color=color, alpha=0.35, lw=0, step="mid", label="50 % band")
-    ax.step(x, b["q50"], where="mid", color=color, lw=1.5, label=label)
 
 
 def figure(bt: Backtest, path: Path) -> Path:
@@ -39,7 +33,7 @@ def figure(bt: Backtest, path: Path) -> Path:
     fig, axes = plt.subplots(2, 2, figsize=(12, 8))
 
     ax = axes[0, 0]
-    _bands(ax, bands(d, "announced"), "C0", "forecast median")
+    _band(ax, bands(d, "announced"), "C0", "forecast median", step=True)
     ax.plot(days[~after], obs.values[~after], "o", color="0.6", ms=5, label="observed, used to calibrate")
     ax.plot(days[after], obs.values[after], "ko", ms=5, label="observed, scored")
     ax.set_title("Announced departures per day")
@@ -48,12 +42,12 @@ def figure(bt: Backtest, path: Path) -> Path:
     post = d[d.date > cutoff].sort_values("date")
     post = post.assign(cum=post.groupby("draw")["announced"].cumsum())
     if len(post):
-        _bands(ax, bands(post, "cum"), "C0", "forecast median")
+        _band(ax, bands(post, "cum"), "C0", "forecast median", step=True)
         ax.plot(days[after], obs.values[after].cumsum(), "k-o", ms=4, label="observed")
     ax.set_title(f"Announcements after the cutoff ({cutoff}), cumulative")
 
     ax = axes[1, 0]
-    _bands(ax, bands(d, "founders_remaining"), "C2", "forecast median")
+    _band(ax, bands(d, "founders_remaining"), "C2", "forecast median", step=True)
     if rec.founders is not None:  # the observed line ends where the record ends
         ax.step(days, [observed.founders_remaining(x, rec.founders) for x in days], "k", where="mid", label="observed")
     ax.set_title("Founders at the lab")
@@ -79,9 +73,10 @@ def figure(bt: Backtest, path: Path) -> Path:
     else:
         ax.text(0.5, 0.5, "no counts or headcounts after the cutoff", ha="center", va="center", transform=ax.transAxes)
         ax.set_axis_off()
-    for a in (axes[0, 0], axes[0, 1], axes[1, 0]):
+    for a in (axes[0, 0], axes[0, 1], axes[1, 0]):  # counts of people and posts: whole-number ticks
         a.axvline(cutoff, color="C3", lw=1, ls="--", label="cutoff")
-        a.legend(fontsize=7, loc="upper left")
+        a.legend(fontsize=7, loc="lower left" if a is axes[1, 0] else "upper left")  # founders fall to the right
+        a.yaxis.set_major_locator(MaxNLocator(integer=True))
         a.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=3, maxticks=8))
         a.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
         a.tick_params(axis="x", labelsize=7, rotation=30)
