@@ -17,6 +17,7 @@ import yaml
 
 from sim.config.defaults import CONF_DIR
 from sim.config.params import ROLES, ConfigError, from_mapping
+from sim.config.readfile import read_text
 
 DEFAULT_FILE = CONF_DIR / "value" / "default.yaml"
 
@@ -36,6 +37,17 @@ class ValueConfig:
     knowledge: dict[str, float] = field(default_factory=_zero_roles)
 
 
+def _number(x, where: str, allowed: str, lo: float = 0.0, hi: float = float("inf")) -> float:
+    """`x` as a finite number in [lo, hi], or a ConfigError naming `where` (a text or a list is not one)."""
+    try:
+        y = float(x) if not isinstance(x, bool) else float("nan")
+    except (TypeError, ValueError):
+        y = float("nan")
+    if not (np.isfinite(y) and lo <= y <= hi):
+        raise ConfigError(where, x, allowed)
+    return y
+
+
 def validate(v: ValueConfig) -> ValueConfig:
     """Check every value; raise ConfigError naming the first bad field (`value.<field>`)."""
     for name in ("replacement", "knowledge"):
@@ -43,15 +55,11 @@ def validate(v: ValueConfig) -> ValueConfig:
         for role, x in table.items():
             if role not in ROLES:
                 raise ConfigError(f"value.{name}.{role}", role, f"one of {', '.join(ROLES)}")
-            if not (np.isfinite(float(x)) and float(x) >= 0):
-                raise ConfigError(f"value.{name}.{role}", x, "a multiple of annual pay >= 0")
+            _number(x, f"value.{name}.{role}", "a multiple of annual pay >= 0")
         setattr(v, name, {**_zero_roles(), **{r: float(x) for r, x in table.items()}})
-    if not float(v.output_multiple) >= 0:
-        raise ConfigError("value.output_multiple", v.output_multiple, "a multiple of pay >= 0")
-    if not float(v.ramp_days) >= 0:
-        raise ConfigError("value.ramp_days", v.ramp_days, "a number of days >= 0")
-    if not 0.0 <= float(v.ramp_productivity) <= 1.0:
-        raise ConfigError("value.ramp_productivity", v.ramp_productivity, "a share in [0, 1]")
+    v.output_multiple = _number(v.output_multiple, "value.output_multiple", "a multiple of pay >= 0")
+    v.ramp_days = _number(v.ramp_days, "value.ramp_days", "a number of days >= 0")
+    v.ramp_productivity = _number(v.ramp_productivity, "value.ramp_productivity", "a share in [0, 1]", hi=1.0)
     return v
 
 
@@ -59,13 +67,17 @@ def load(path: str | Path | None = None) -> ValueConfig:
     """The valuation in a YAML file (default conf/value/default.yaml), validated."""
     path = Path(path) if path else DEFAULT_FILE
     try:
-        data = yaml.safe_load(path.read_text()) or {}
+        data = yaml.safe_load(read_text(path))
     except FileNotFoundError:
         raise ConfigError("value", str(path), "an existing YAML file (e.g. conf/value/default.yaml)") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(
+            "value", str(path), f"a readable YAML file ({getattr(exc, 'strerror', None) or exc})"
+        ) from None
     except yaml.YAMLError as exc:
         raise ConfigError("value", str(path), f"a readable YAML file ({exc})") from None
     if not isinstance(data, dict):
-        raise ConfigError("value", str(path), "a mapping of the ValueConfig fields")
+        raise ConfigError("value", str(path), "a mapping of the ValueConfig fields (an empty file is not one)")
     return validate(from_mapping(ValueConfig, data, "value"))
 
 

@@ -23,6 +23,7 @@ from sim.analysis.compare import LEVEL, CompareError, destination_table, pairs, 
 from sim.analysis.compare_value import ROBUST_NOTES, VALUE_NOTES, format_robustness, format_value_table
 from sim.analysis.robustness import GOAL_AVERTED, robustness_table
 from sim.analysis.sweep import SweepError, read_sweep
+from sim.cli.argtypes import finite_float
 from sim.config.params import ConfigError
 from sim.data.observed import DataError
 from sim.run.files import csv_bytes, parquet_bytes, write_atomic
@@ -122,7 +123,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     ap.add_argument(
         "--goal",
-        type=float,
+        type=finite_float,
         default=GOAL_AVERTED,
         help=f"departures a policy must avert in a world to meet the goal (default: {GOAL_AVERTED})",
     )

@@ -15,6 +15,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from sim.cli.argtypes import finite_float
+
 PRESETS = {"quick": 60, "full": 400}  # worlds; x 10 policies = runs (quick: ~2-4 min on 2 cores at 1,100 staff)
 
 
@@ -37,7 +39,9 @@ def parse_args(argv):
         default="prior",
         help="free parameters over their prior's support (default) or the shipped posterior's 90 %% interval",
     )
-    ap.add_argument("--goal", type=float, default=20.0, help="departures the best policy must avert (question 1)")
+    ap.add_argument(
+        "--goal", type=finite_float, default=20.0, help="departures the best policy must avert (question 1)"
+    )
     ap.add_argument("--density", type=float, default=0.8, help="PRIM: least density of the box reported")
     ap.add_argument("--prim-dims", type=int, default=4, help="PRIM: the uncertainties with the top feature scores")
     ap.add_argument("--value", default="", metavar="FILE", help="what a departure costs (conf/value/default.yaml)")

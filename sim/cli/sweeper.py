@@ -65,9 +65,12 @@ def resume_key(overrides: Sequence[str], dirs: Iterable[str]) -> str:
 
 
 def file_digest(path: str) -> str:
+    """The hash of a data file a job read ("missing" if it is not a readable regular file of bounded size)."""
+    from sim.config.readfile import read_bytes
+
     try:
-        return _sha(Path(path).read_bytes())
-    except OSError:
+        return _sha(read_bytes(path))
+    except (OSError, ValueError):
         return "missing"
 
 

@@ -35,6 +35,10 @@ class ConfigError(ValueError):
         self.field, self.value, self.allowed = field_name, value, allowed
         super().__init__(f"{field_name}={value!r} is not allowed: {allowed}")
 
+    def __reduce__(self):
+        """Pickled with its own arguments, so an error raised in a worker process reaches the parent intact."""
+        return type(self), (self.field, self.value, self.allowed)
+
 
 def _role_table(**values: float) -> dict[str, float]:
     return {r: float(values.get(r, 0.0)) for r in ROLES}
@@ -630,23 +634,37 @@ def _like(old, value, path: str):
     raise ConfigError(path, value, "a single value")
 
 
+def _step(obj, part: str, path: str, value):
+    """One part of a dotted path: a declared field of a config dataclass, a key of a config dict or an index of a
+    config list; anything else (an attribute such as `__class__`, a method, a missing key) is refused by name."""
+    if is_dataclass(obj) and not isinstance(obj, type):
+        names = [f.name for f in fields(obj)]
+        if part in names:
+            return getattr(obj, part)
+        allowed = f"a field of {type(obj).__name__}: {', '.join(names)}"
+    elif isinstance(obj, dict):
+        if part in obj:
+            return obj[part]
+        allowed = f"a key of this table: {', '.join(map(str, obj)) or '(none)'}"
+    elif isinstance(obj, list):
+        if part.isdigit() and int(part) < len(obj):
+            return obj[int(part)]
+        allowed = f"an index 0..{len(obj) - 1} of this list" if obj else "an index of a list (this one is empty)"
+    else:
+        allowed = "a dotted path through config fields, table keys and list indices (e.g. hazard.contagion)"
+    raise ConfigError(path, value, f"{part!r} is not {allowed}")
+
+
 def set_path(config, path: str, value) -> None:
-    """Set a dotted path (`firms.0.offers_per_year`) on nested dataclasses, lists and dicts, keeping types."""
-    *parents, last = path.split(".")
+    """Set a dotted path (`firms.0.offers_per_year`) on nested dataclasses, lists and dicts, keeping types.
+
+    Only declared dataclass fields, dict keys and list indices are walked (never `getattr` on an arbitrary
+    name), so a column of a shared design table can reach config values and nothing else."""
+    *parents, last = str(path).split(".")
     obj = config
-    try:
-        for part in parents:
-            obj = (
-                obj[int(part)] if isinstance(obj, list) else obj[part] if isinstance(obj, dict) else getattr(obj, part)
-            )
-        if isinstance(obj, list):
-            old = obj[int(last)]
-        elif isinstance(obj, dict):
-            old = obj[last]
-        else:
-            old = getattr(obj, last)
-    except (AttributeError, KeyError, IndexError, ValueError, TypeError):
-        raise ConfigError(path, value, "a path to an existing config value (e.g. hazard.contagion)") from None
+    for part in parents:
+        obj = _step(obj, part, path, value)
+    old = _step(obj, last, path, value)
     if is_dataclass(old) or isinstance(old, (list, dict)):
         raise ConfigError(path, value, "a path to a single value, not a group")
     new = _like(old, value, path)

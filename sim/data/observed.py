@@ -10,9 +10,10 @@ import csv
 import datetime as dt
 import io
 from importlib import resources
-from pathlib import Path
 
 import pandas as pd
+
+from sim.config.readfile import read_text
 
 DATA = resources.files("sim") / "data"
 
@@ -21,15 +22,19 @@ class DataError(ValueError):
     """A data file that cannot be used; the message names the file, line and reason."""
 
     def __init__(self, path, line: int | None, reason: str):
-        self.path, self.line = str(path), line
+        self.path, self.line, self.reason = str(path), line, reason
         where = f"{path}, line {line}" if line else str(path)
         super().__init__(f"{where}: {reason}")
+
+    def __reduce__(self):
+        """Pickled with its own arguments, so an error raised in a worker process reaches the parent intact."""
+        return type(self), (self.path, self.line, self.reason)
 
 
 def _read_rows(path, required: tuple[str, ...]) -> list[dict]:
     """Rows as dicts (line numbers kept), after checking encoding, header and emptiness."""
     try:
-        text = Path(path).read_bytes().decode("utf-8-sig")
+        text = read_text(path)
     except FileNotFoundError:
         raise DataError(path, None, "file not found") from None
     except UnicodeDecodeError as exc:
@@ -77,9 +82,14 @@ def _date(value: str, path, line: int, column: str, optional: bool = False) -> d
     if not value and optional:
         return None
     try:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError:
         raise DataError(path, line, f"column {column}: {value!r} is not a date (YYYY-MM-DD)") from None
+    if day > dt.date.today():
+        raise DataError(
+            path, line, f"column {column}: {day} is after today ({dt.date.today()}): a record reports the past"
+        )
+    return day
 
 
 def _no_duplicates(rows, path, key_columns) -> None:

@@ -80,10 +80,39 @@ def load(directory: str | Path | None = None) -> Record:
             tables[kind] = None if kind == "founders" else _empty(kind)
             continue
         tables[kind] = loader(path)
+    _plausible(tables, folder)
     end = _last_date(tables)
     if end is None:
         raise DataError(folder, None, "no dated observation in any file")
     return Record(where=where, end=end, **tables)
+
+
+HEADCOUNT_MULTIPLE = 2  # assumption: a record never counts more departures than twice the largest staff it reports
+MAX_EVENTS = 100_000  # assumption: without a headcount, more announcements than this is not a lab's record
+LATE_LEFT_DAYS = 366  # assumption: a founder leaves within a year of the announcement of it
+
+
+def _plausible(tables: dict[str, pd.DataFrame | None], folder: Path) -> None:
+    """Refuse a record that cannot be one: a founder leaving more than a year after the announcement of it, more
+    departures than the lab ever had staff (a date after today is refused by each file's loader)."""
+    deps, founders = tables["departures"], tables["founders"]
+    if founders is not None and len(deps):
+        co = deps[deps["co_founder"]]
+        announced = dict(zip(co["person"], co["announced"], strict=True))
+        for person, left in zip(founders["person"], founders["left"], strict=True):
+            said = announced.get(person)
+            if said is not None and left is not None and not pd.isna(left) and (left - said).days > LATE_LEFT_DAYS:
+                reason = f"column left: {left} for {person} is more than {LATE_LEFT_DAYS} days after its announcement"
+                raise DataError(folder / "founders.csv", None, f"{reason} ({said}, departures.csv)")
+    staff = max(tables["headcount"]["headcount"]) if len(tables["headcount"]) else 0
+    limit = HEADCOUNT_MULTIPLE * staff if staff else MAX_EVENTS
+    what = f"{HEADCOUNT_MULTIPLE} x the largest headcount reported ({staff})" if staff else f"{MAX_EVENTS}"
+    if len(deps) > limit:
+        raise DataError(folder / "departures.csv", None, f"{len(deps)} announcements: at most {what}")
+    counts = tables["counts"]
+    for i, value in enumerate(counts["value"] if len(counts) else ()):
+        if value > limit:
+            raise DataError(folder / "counts.csv", None, f"column value: {value} (row {i + 1}) is more than {what}")
 
 
 def cut(record: Record, day: dt.date) -> Record:

@@ -6,6 +6,7 @@ import dataclasses
 import functools
 import hashlib
 import importlib.metadata as md
+import io
 import json
 import platform
 from collections.abc import Mapping
@@ -124,6 +125,8 @@ def apply_design_row(run: RunConfig) -> RunConfig:
                 check_value("seed", run.seed, BOUNDS["RunConfig"]["seed"])
             elif column.startswith("free."):
                 run.free[column.removeprefix("free.")] = _like(0.0, value, column)
+            elif column.split(".")[0] in DESIGN_FIXED:
+                raise ConfigError(column, value, "a model setting; a design row cannot set " + ", ".join(DESIGN_FIXED))
             elif not column.startswith("_"):
                 set_path(run, column, value)
         except ConfigError as exc:
@@ -132,10 +135,15 @@ def apply_design_row(run: RunConfig) -> RunConfig:
     return run
 
 
+DESIGN_FIXED = ("design", "study", "observed")  # the table, its folder and the record: set by the command line
+
+
 def read_design(path: str) -> pd.DataFrame:
     """A design table read as data (CSV), refused with the file and reason if unreadable."""
+    from sim.config.readfile import read_bytes
+
     try:
-        table = pd.read_csv(path)
+        table = pd.read_csv(io.BytesIO(read_bytes(path)))
     except FileNotFoundError:
         raise ConfigError("design.file", path, "an existing CSV file of parameter sets") from None
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, OSError, ValueError) as exc:
