@@ -11,6 +11,7 @@ sets any free parameter by hand. Nothing here needs pyabc.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -112,13 +113,18 @@ def resolve_path(name_or_path: str | Path) -> Path:
 
 def load(name_or_path: str | Path) -> Posterior:
     """Read a posterior sample and its JSON sidecar (if any); refuse a malformed one naming the file and reason."""
+    import io
+
+    from sim.config.readfile import read_bytes
+
     path = resolve_path(name_or_path)
     if not path.exists():
         raise DataError(path, None, "posterior file not found (a name like 'xai' or a path to a posterior CSV)")
     try:
-        df = pd.read_csv(path)
+        df = pd.read_csv(io.BytesIO(read_bytes(path)))
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, OSError, ValueError) as exc:
-        raise DataError(path, None, f"not a readable CSV ({' '.join(str(exc).split())})") from None
+        reason = getattr(exc, "strerror", None) or " ".join(str(exc).split())
+        raise DataError(path, None, f"not a readable CSV ({reason})") from None
     if "weight" not in df.columns:
         raise DataError(path, 1, "missing column weight")
     unknown = [c for c in df.columns if c != "weight" and c not in freeparams.BY_NAME]
@@ -126,6 +132,8 @@ def load(name_or_path: str | Path) -> Posterior:
         raise DataError(
             path, 1, f"unknown parameter column(s) {', '.join(unknown)}; known: {', '.join(freeparams.NAMES)}"
         )
+    if len(df.columns) < 2:
+        raise DataError(path, 1, f"no parameter column: at least one of {', '.join(freeparams.NAMES)}")
     if df.empty:
         raise DataError(path, None, "no particles")
     numeric = df.apply(pd.to_numeric, errors="coerce")
@@ -135,11 +143,29 @@ def load(name_or_path: str | Path) -> Posterior:
             path, int(np.flatnonzero(bad)[0]) + 2, "a missing, non-numeric or infinite value, or a negative weight"
         )
     df = numeric
-    if df["weight"].sum() <= 0:
-        raise DataError(path, None, "weights sum to 0")
-    sidecar = path.with_suffix(".json")
-    meta = json.loads(sidecar.read_text()) if sidecar.exists() else {}
-    return Posterior(df, meta)
+    total = float(np.sum(df["weight"].to_numpy(dtype=float)))
+    if not (np.isfinite(total) and total > 0):
+        raise DataError(path, None, f"weights sum to {total:g}: a finite sum > 0 (rescale the weights)")
+    return Posterior(df, read_sidecar(path.with_suffix(".json")))
+
+
+def read_sidecar(sidecar: Path) -> dict:
+    """The JSON sidecar of a posterior ({} if there is none); refused, naming it, unless it is a JSON object."""
+    from sim.config.readfile import read_text
+
+    if not sidecar.exists():
+        return {}
+    try:
+        meta = json.loads(read_text(sidecar))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        reason = getattr(exc, "strerror", None) or " ".join(str(exc).split())
+        raise DataError(sidecar, None, f"not readable JSON ({reason})") from None
+    if not isinstance(meta, dict):
+        raise DataError(sidecar, None, f"a JSON object of how the posterior was made, not a {type(meta).__name__}")
+    for key, kind in (("settings", dict), ("generations", list)):
+        if key in meta and not isinstance(meta[key], kind):
+            raise DataError(sidecar, None, f"key {key}: a JSON {'object' if kind is dict else 'list'}")
+    return meta
 
 
 def write(post: Posterior, path: Path) -> Path:
@@ -162,15 +188,36 @@ def apply_to_run(run: RunConfig) -> RunConfig:
     return freeparams.apply(run, free) if free else run
 
 
-def posterior_yaml(post: Posterior, name: str, source: str) -> str:
-    """A `# @package _global_` config setting every free parameter to its posterior median (`+posterior=<name>`)."""
+def posterior_yaml(post: Posterior, name: str, source: str, use: str = "") -> str:
+    """A `# @package _global_` config setting every free parameter to its posterior median (`+posterior=<name>`).
+
+    `use` is the command line that finds it (default `exodus +posterior=<name>`: installed in conf/posterior/)."""
     lines = [
         "# @package _global_",
         f"# Posterior medians of the free parameters (sim/calibration/freeparams.py), from {source}.",
-        f"# Use: exodus +posterior={name}     (written by exodus-calibrate; edit by re-running it)",
+        f"# Use: {use or f'exodus +posterior={name}'}     (written by exodus-calibrate; edit by re-running it)",
         "# For one posterior draw instead of the median: exodus posterior_file=<csv or name> posterior_draw=K",
         "free:",
     ]
     for n, v in post.median().items():
         lines.append(f"  {n}: {float(v):.6g}  # {freeparams.BY_NAME[n].doc}")
     return "\n".join(lines) + "\n"
+
+
+NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
+
+
+def check_name(name: str, option: str = "--name") -> str:
+    """A posterior's name is a name (it becomes posterior_<name>.csv and posterior/<name>.yaml), never a path."""
+    if not NAME.fullmatch(str(name)):
+        raise ConfigError(option, name, "a name of letters, digits, _ and - (no path, no '.'), e.g. xai or mylab")
+    return name
+
+
+def check_installable(post: Posterior, where: str) -> None:
+    """Before anything is replaced: a posterior to ship sets every free parameter and says how it was made."""
+    missing = [n for n in freeparams.NAMES if n not in post.names]
+    if missing:
+        raise ConfigError("--install", where, f"a posterior of every free parameter (missing: {', '.join(missing)})")
+    if not post.meta.get("settings"):
+        raise ConfigError("--install", where, "a posterior with its JSON sidecar of how it was made (settings)")

@@ -148,19 +148,27 @@ def calibrate_main(argv: list[str] | None = None) -> None:
     out = Path(args.out)
     started = time.perf_counter()
     try:
+        posterior.check_name(args.name)
+        if args.install:
+            _check_install(args)
         if draws < 1:
             raise ConfigError("draws", draws, "an integer >= 1")
         run = _scenario(args.overrides)
         record = records.load(args.observed) if args.observed else None
         end = record.end.isoformat() if record is not None else targets_end()
-        out.mkdir(parents=True, exist_ok=True)
         if args.posterior:
             post = posterior.load(args.posterior)
-            print(f"[exodus-calibrate] fit report of {posterior.resolve_path(args.posterior)} (no ABC run)")
-        else:
+            source = posterior.resolve_path(args.posterior)
+            if args.install:
+                posterior.check_installable(post, args.posterior)
+            print(f"[exodus-calibrate] fit report of {source} (no ABC run)")
+        out.mkdir(parents=True, exist_ok=True)
+        if not args.posterior:
             post = _abc(args, run, preset, record)
+            source = out / "posterior.csv"
         posterior.write(post, out / "posterior.csv")
-        yaml_text = posterior.posterior_yaml(post, args.name, f"{out / 'posterior.csv'}")
+        use = f"exodus 'hydra.searchpath=[file://{out.resolve()}]' +posterior={args.name}"
+        yaml_text = posterior.posterior_yaml(post, args.name, str(source), use)
         write_atomic(out / "posterior" / f"{args.name}.yaml", yaml_text.encode())
         pred = predictive.simulate(run, post, draws, args.procs, end, progress=not args.no_progress, record=record)
         numbers = write_report(post, pred, run, out, record)
@@ -188,13 +196,36 @@ def calibrate_main(argv: list[str] | None = None) -> None:
     if args.install:
         posterior.write(post, shipped)
         conf = CONF_DIR / "posterior" / f"{args.name}.yaml"
-        source = f"sim/data/{shipped.name}, made by: exodus-calibrate --preset {args.preset} --seed {args.seed}"
-        write_atomic(conf, posterior.posterior_yaml(post, args.name, source).encode())
+        made = f"sim/data/{shipped.name}, made by: exodus-calibrate --preset {args.preset} --seed {args.seed}"
+        write_atomic(conf, posterior.posterior_yaml(post, args.name, made).encode())
         print(f"  installed: {shipped} and {conf} (exodus +posterior={args.name})")
+    copy = f" (a copy of {source})" if args.posterior else ""
     print(
-        f"[exodus-calibrate] wrote {out}/: posterior.csv, fit_report.md, fit.png, posterior.png, "
-        f"posterior/{args.name}.yaml"
+        f"[exodus-calibrate] wrote {out}/: posterior.csv{copy}, fit_report.md, fit.png, posterior.png, "
+        f"posterior/{args.name}.yaml (its medians)"
     )
+    print(f"  use: {use}   or one draw: exodus posterior_file={(out / 'posterior.csv').resolve()} posterior_draw=K")
+
+
+def _check_install(args) -> None:
+    """Refuse `--install` before any work when it could not ship a complete posterior where exodus may write."""
+    from sim.calibration import freeparams, posterior
+    from sim.config.compose import CONF_DIR
+
+    if not args.posterior:
+        names = [x.strip() for x in args.params.split(",") if x.strip()]
+        missing = [n for n in freeparams.NAMES if n not in names]
+        if missing:
+            raise ConfigError("--params", args.params, f"every free parameter with --install (missing: {missing[0]})")
+    for target in (posterior.resolve_path(args.name), CONF_DIR / "posterior" / f"{args.name}.yaml"):
+        parts = Path(target).resolve().parts
+        if "site-packages" in parts or "dist-packages" in parts:
+            raise ConfigError(
+                "--install",
+                str(target),
+                "a source checkout (pip install -e .): exodus never writes into an installed package; use the "
+                "files it writes in --out instead (the 'use:' line it prints)",
+            )
 
 
 def targets_end() -> str:
