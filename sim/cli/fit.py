@@ -108,7 +108,37 @@ def main() -> None:
         print(f"[exodus-fit] {dict(cfg.free)} -> distance {value:.3f}")
         return value
 
+    guard(sys.argv[1:])
     _app()
+
+
+def guard(argv: list[str]) -> None:
+    """`exodus`'s checks of the whole command line (sim/cli/guard.py) before Hydra runs anything: no code named by
+    the config (callbacks, samplers, logging classes), output folders new or exodus-made, the base config valid."""
+    from hydra._internal.utils import get_args_parser
+
+    from sim.cli.exodus import INPUT_ERRORS, check_or_refuse, fail
+    from sim.cli.guard import plan
+
+    args = get_args_parser().parse_args(argv)
+    if args.experimental_rerun is not None:
+        fail("--experimental-rerun is not supported by exodus-fit (it unpickles a file)")
+    if args.help or args.hydra_help or args.shell_completion or args.info or args.cfg:
+        return
+
+    def check_run(data) -> object:
+        from sim.config.params import ConfigError
+
+        data = dict(data)
+        fit = data.pop("fit", None) or {}
+        if set(fit) - {"replicates", "scales"}:
+            raise ConfigError("fit", sorted(fit), "fit.replicates and fit.scales only")
+        return check_or_refuse(data)
+
+    try:
+        plan(args, CONF_DIR, __file__, check_run, config_name="fit")
+    except INPUT_ERRORS as exc:
+        fail(str(exc))
 
 
 if __name__ == "__main__":

@@ -41,11 +41,34 @@ ALLOWED_TARGETS = frozenset(
         "hydra_plugins.hydra_joblib_launcher.joblib_launcher.JoblibLauncher",
         "hydra_plugins.hydra_submitit_launcher.submitit_launcher.LocalLauncher",
         "hydra_plugins.hydra_submitit_launcher.submitit_launcher.SlurmLauncher",
+        # exodus-fit (conf/fit.yaml): the Optuna sweeper and its samplers
+        "hydra_plugins.hydra_optuna_sweeper.optuna_sweeper.OptunaSweeper",
+        "optuna.samplers.TPESampler",
+        "optuna.samplers.RandomSampler",
+        "optuna.samplers.CmaEsSampler",
+        "optuna.samplers.NSGAIISampler",
+        "optuna.samplers.MOTPESampler",
+        "optuna.samplers.GridSampler",
     }
 )
 LOGGING = ("job_logging", "hydra_logging")
+# logging.config.dictConfig calls whatever a `class` names: only these handler and formatter classes (a function
+# such as logging.config.fileConfig would evaluate the file it is given)
+LOGGING_CLASSES = frozenset(
+    {
+        "logging.StreamHandler",
+        "logging.FileHandler",
+        "logging.NullHandler",
+        "logging.handlers.RotatingFileHandler",
+        "logging.handlers.TimedRotatingFileHandler",
+        "logging.handlers.WatchedFileHandler",
+        "logging.Formatter",
+    }
+)
+LOG_DIR = "${hydra.runtime.output_dir}/"  # a log file lies in the run's own folder
 CODE_ENV = ("LD_", "PYTHON", "PATH")
-MAX_JOBS = 1_000_000
+OVERRIDE_DIRNAME = "${hydra.job.override_dirname}"
+MAX_JOBS = 100_000  # assumption: a sweep of more jobs is a mistake (seed=range(2000000)); planning it takes minutes
 
 
 @dataclass
@@ -71,8 +94,12 @@ def check_no_code(container, path: str = "") -> None:
                 raise ConfigError(where, value, "no code from config: one of " + ", ".join(sorted(ALLOWED_TARGETS)))
             if in_logging and key == "()":
                 raise ConfigError(where, value, "no code from config: logging factories ('()') are not allowed")
-            if in_logging and key == "class" and not (isinstance(value, str) and value.startswith("logging.")):
-                raise ConfigError(where, value, "no code from config: a class of the logging package (logging.*)")
+            if in_logging and key == "class" and value not in LOGGING_CLASSES:
+                raise ConfigError(where, value, "no code from config: one of " + ", ".join(sorted(LOGGING_CLASSES)))
+            if in_logging and key == "filename" and not _in_run_folder(value):
+                raise ConfigError(where, value, f"a log file in the run's folder: {LOG_DIR}<name> (no '..')")
+            if in_logging and key == "mode" and value != "a":
+                raise ConfigError(where, value, "a (a log file is appended to, never emptied)")
             if (
                 in_logging
                 and isinstance(value, str)
@@ -88,7 +115,29 @@ def check_no_code(container, path: str = "") -> None:
             check_no_code(value, f"{path}[{i}]")
 
 
+def _in_run_folder(filename) -> bool:
+    return isinstance(filename, str) and filename.startswith(LOG_DIR) and ".." not in filename.split("/")
+
+
 # --------------------------------------------------------------------------- folders
+
+
+EXODUS_MADE = (".hydra", "multirun.yaml", "COMPLETE")  # what a run folder or a sweep folder of exodus holds
+
+
+def check_output_dir(setting: str, folder: str) -> None:
+    """An output folder is new, empty or made by exodus (a run or sweep folder), and outside exodus's own package
+    and configs: a run never writes over the shipped record, a config or a folder of the user's files."""
+    from sim.config.confdir import package_dir
+    from sim.config.defaults import CONF_DIR
+
+    path = Path(folder).absolute().resolve()
+    for own in (package_dir(), Path(CONF_DIR).resolve()):
+        if path == own or own in path.parents:
+            raise ConfigError(setting, folder, f"a folder outside exodus's package and configs ({own})")
+    if path.is_dir() and any(path.iterdir()) and not any((path / name).exists() for name in EXODUS_MADE):
+        raise ConfigError(setting, folder, "a new or empty folder, or one exodus made (a run or sweep folder)")
+    check_writable(setting, folder)
 
 
 def check_writable(setting: str, folder: str) -> None:
@@ -129,7 +178,7 @@ def job_subdirs(cfg, jobs: list[list[str]]) -> list[str]:
             if x not in parsed:
                 parsed[x] = parser.parse_override(x)
         dirname = get_overrides_dirname([parsed[x] for x in job], exclude, od.item_sep, od.kv_sep)
-        if str(raw).strip() == "${hydra.job.override_dirname}":
+        if str(raw).strip() == OVERRIDE_DIRNAME:
             out.append(dirname)
             continue
         probe = OmegaConf.create({"hydra": {"job": {"override_dirname": dirname, "num": num, "id": f"job{num}"}}})
@@ -145,11 +194,20 @@ def job_subdirs(cfg, jobs: list[list[str]]) -> list[str]:
 def check_subdirs(cfg, jobs: list[list[str]]) -> None:
     """Every job gets its own folder, inside the sweep folder."""
     subdirs = job_subdirs(cfg, jobs)
+    by_name = str(OmegaConf.to_container(cfg.hydra.sweep, resolve=False)["subdir"]).strip() == OVERRIDE_DIRNAME
     seen: dict[str, int] = {}
     for num, sub in enumerate(subdirs):
         parts = Path(sub).parts
         if Path(sub).is_absolute() or ".." in parts:
             raise ConfigError("hydra.sweep.subdir", sub, "a folder inside hydra.sweep.dir (no absolute path, no '..')")
+        if by_name and "/" in sub:  # a path in a value would nest the job folders, where exodus-compare looks for none
+            key, _, value = next((x for x in jobs[num] if "/" in x.partition("=")[2]), sub).partition("=")
+            raise ConfigError(
+                key.lstrip("+~"),
+                value,
+                "a value without '/' in a sweep (it names the job folders): a name, or add the key to "
+                "hydra.job.config.override_dirname.exclude_keys if it is the same for every job",
+            )
         key = os.path.normpath(sub)
         if key in seen:
             raise ConfigError(
@@ -168,12 +226,12 @@ def check_subdirs(cfg, jobs: list[list[str]]) -> None:
 class Composer:
     """Hydra's config loader for the `exodus` app, as `hydra.main` would set it up from the same arguments."""
 
-    def __init__(self, args, conf_dir: Path, calling_file: str):
+    def __init__(self, args, conf_dir: Path, calling_file: str, config_name: str = "config"):
         from hydra._internal.hydra import Hydra
         from hydra._internal.utils import create_automatic_config_search_path
         from hydra.core.config_search_path import SearchPathQuery
 
-        self.config_name = args.config_name or "config"
+        self.config_name = args.config_name or config_name
         config_path = args.config_path if args.config_path is not None else str(conf_dir)
         search_path = create_automatic_config_search_path(calling_file, None, config_path)
         if args.config_dir is not None:
@@ -268,7 +326,7 @@ def _set_dotted(data: dict, key: str, value) -> bool:
     return True
 
 
-def plan(args, conf_dir: Path, calling_file: str, check_run) -> Plan:
+def plan(args, conf_dir: Path, calling_file: str, check_run, config_name: str = "config") -> Plan:
     """Compose and check the command line; raise ConfigError (one line) for anything refused above.
 
     `check_run(config)` is the app's own check of one run's config (sim.cli.check)."""
@@ -281,18 +339,18 @@ def plan(args, conf_dir: Path, calling_file: str, check_run) -> Plan:
 
     overrides = list(args.overrides)
     try:
-        composer = Composer(args, conf_dir, calling_file)
+        composer = Composer(args, conf_dir, calling_file, config_name)
         multirun = composer.mode_is_multirun(overrides, args.multirun)
         cfg = composer.compose(overrides, multirun)
         container = OmegaConf.to_container(cfg, resolve=False)
         check_no_code(container)
         if not multirun:
-            check_writable("hydra.run.dir", _resolve(cfg, "hydra.run.dir") or "results")
+            check_output_dir("hydra.run.dir", _resolve(cfg, "hydra.run.dir") or "results")
             check_run(_without_hydra(cfg))
             return Plan(False, cfg)
 
         sweep_dir = _resolve(cfg, "hydra.sweep.dir")
-        check_writable("hydra.sweep.dir", sweep_dir or "results")
+        check_output_dir("hydra.sweep.dir", sweep_dir or "results")
         from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
 
         parser = OverridesParser.create(config_loader=composer.hydra.config_loader)
@@ -302,9 +360,11 @@ def plan(args, conf_dir: Path, calling_file: str, check_run) -> Plan:
         sweeps = [o for o in parsed if o.is_sweep_override()]
         if any(not o.is_discrete_sweep() for o in sweeps):
             return Plan(True, cfg, [], Path(sweep_dir) if sweep_dir else None)  # another sweeper's (e.g. Optuna)
+        count_jobs(sweeps)
         jobs = [job for batch in BasicSweeper.split_arguments(parsed, None) for job in batch]
         check_subdirs(cfg, jobs)
-        _check_sweep_values(composer, parsed, sweeps, check_run)
+        hydra_fixed = [x for x in cfg.hydra.overrides.hydra if not x.startswith(("hydra.run.", "hydra.sweep."))]
+        _check_sweep_values(composer, parsed, sweeps, check_run, list(hydra_fixed))
         return Plan(True, cfg, jobs, Path(sweep_dir) if sweep_dir else None)
     except (ConfigError, DataError):
         raise
@@ -313,6 +373,24 @@ def plan(args, conf_dir: Path, calling_file: str, check_run) -> Plan:
         raise ConfigError(field_name, value, one_line(exc)) from None
     finally:
         GlobalHydra.instance().clear()
+
+
+def count_jobs(sweeps) -> int:
+    """The number of jobs of a grid sweep, counted without listing them; refused above MAX_JOBS."""
+    from hydra.core.override_parser.types import RangeSweep
+
+    total = 1
+    for o in sweeps:
+        v = o.value()
+        if isinstance(v, RangeSweep) and all(isinstance(x, int) for x in (v.start, v.stop, v.step)):
+            n = len(range(v.start, v.stop, v.step))
+        else:
+            n = sum(1 for _ in o.sweep_string_iterator())
+        total *= max(n, 1)
+        if total > MAX_JOBS:
+            key, _, value = o.input_line.partition("=")
+            raise ConfigError(key, value, f"a sweep of at most {MAX_JOBS} jobs (this one has {total} or more)")
+    return total
 
 
 def _without_hydra(cfg) -> dict:
@@ -325,8 +403,9 @@ def _without_hydra(cfg) -> dict:
     return out
 
 
-def _check_sweep_values(composer: Composer, parsed, sweeps, check_run) -> None:
-    """Each value of each swept key, with the other swept keys at their first value, composes and is accepted."""
+def _check_sweep_values(composer: Composer, parsed, sweeps, check_run, hydra_fixed=()) -> None:
+    """Each value of each swept key, with the other swept keys at their first value, composes and is accepted,
+    its Hydra settings included (a swept config group can set any of them)."""
     from hydra.core.override_parser.overrides_parser import OverridesParser
     from hydra.errors import HydraException
     from omegaconf.errors import OmegaConfBaseException
@@ -334,7 +413,7 @@ def _check_sweep_values(composer: Composer, parsed, sweeps, check_run) -> None:
     from sim.config.bounds import BOUNDS, check_value
 
     parser = OverridesParser.create()
-    fixed = [o.input_line for o in parsed if not o.is_sweep_override()]
+    fixed = list(hydra_fixed) + [o.input_line for o in parsed if not o.is_sweep_override()]
     values = {o.get_key_element(): list(dict.fromkeys(o.sweep_string_iterator())) for o in sweeps}
     first = {k: v[0] for k, v in values.items()}
 
@@ -345,6 +424,7 @@ def _check_sweep_values(composer: Composer, parsed, sweeps, check_run) -> None:
         return fixed + [f"{k}={v}" for k, v in chosen.items()]
 
     base_cfg = composer.compose(overrides(), multirun=False)
+    check_no_code(OmegaConf.to_container(base_cfg, resolve=False))
     base = _without_hydra(base_cfg)
     check_run(copy.deepcopy(base))
     for key, vals in values.items():
@@ -371,8 +451,13 @@ def _check_one(composer, parser, base, overrides, key, value, check_run) -> None
     old = _get_dotted(base, key)
     if isinstance(old, str) and isinstance(parsed_value, int | float | bool):
         parsed_value = str(value)  # Hydra turns a number into the text a text field holds
-    if key.startswith(("+", "~")) or composer.is_group(key) or key.startswith("hydra."):
-        data = _without_hydra(composer.compose(overrides(key, value), multirun=False))
-    elif not _set_dotted(data, key, parsed_value):
-        data = _without_hydra(composer.compose(overrides(key, value), multirun=False))
+    if (
+        key.startswith(("+", "~"))
+        or composer.is_group(key)
+        or key.startswith("hydra.")
+        or not _set_dotted(data, key, parsed_value)
+    ):
+        cfg = composer.compose(overrides(key, value), multirun=False)
+        check_no_code(OmegaConf.to_container(cfg, resolve=False))  # this value's own Hydra settings
+        data = _without_hydra(cfg)
     check_run(data)

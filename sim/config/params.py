@@ -394,6 +394,12 @@ def validate(p: ModelParams) -> ModelParams:
     _role_dict(o.delay_mean_days, "observation.delay_mean_days")
 
     _check(
+        not p.policy.levers or p.policy.name != "none",
+        "policy.levers",
+        p.policy.levers,
+        "no lever for the policy 'none' (the baseline); name a policy that has levers (policy.name)",
+    )
+    _check(
         bool(p.policy.levers) or p.policy.name == "none",
         "policy.levers",
         p.policy.levers,
