@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 from sim.cli.calibrate import PRESETS, _fail, _need, _scenario, _stop_on_sigterm, add_observed_option
+from sim.cli.guard import check_outside_package
 from sim.config.params import ConfigError
 from sim.data.observed import DataError
 
@@ -75,6 +76,7 @@ def main(argv: list[str] | None = None) -> None:
     preset.pop("draws", None)
     started = time.perf_counter()
     try:
+        check_outside_package("--out", args.out)
         run = _scenario(args.overrides)
         settings = calibrate.cli_settings(args, preset)
         print(

@@ -14,6 +14,7 @@ import sys
 import time
 from pathlib import Path
 
+from sim.cli.guard import check_outside_package
 from sim.config.params import ConfigError
 from sim.data.observed import DataError
 
@@ -149,6 +150,7 @@ def calibrate_main(argv: list[str] | None = None) -> None:
     started = time.perf_counter()
     try:
         posterior.check_name(args.name)
+        check_outside_package("--out", out)
         if args.install:
             _check_install(args)
         if draws < 1:
@@ -262,6 +264,7 @@ def sensitivity_main(argv: list[str] | None = None) -> None:
     from sim.calibration import sensitivity
 
     try:
+        check_outside_package("--out", args.out)
         run = _scenario(args.overrides)
         names = tuple(x.strip() for x in args.params.split(",") if x.strip())
         started = time.perf_counter()

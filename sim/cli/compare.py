@@ -142,12 +142,13 @@ def _record(args, runs: pd.DataFrame):
 
 def check_out(out: Path, setting: str) -> None:
     """Refuse, before reading anything, an output folder that is a file or cannot be created or written."""
-    from sim.cli.guard import check_writable
+    from sim.cli.guard import check_outside_package, check_writable
     from sim.config.params import ConfigError
 
     if out.exists() and not out.is_dir():
         _fail(f"{setting}: {out} is a file, not a folder")
     try:
+        check_outside_package(setting, out)
         check_writable(setting, str(out))
     except ConfigError as exc:
         _fail(f"{out}: cannot write the comparison there ({exc.allowed})")

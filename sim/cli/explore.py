@@ -102,7 +102,10 @@ def main(argv: list[str] | None = None) -> int:
         valuation=args.value,
         evaluator=args.evaluator,
     )
+    from sim.cli.guard import check_outside_package
+
     try:  # bad input stops before any run
+        check_outside_package("--out", args.out)
         value.load(args.value or None)
         base_run("none", settings.overrides)
     except ConfigError as exc:

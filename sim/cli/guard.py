@@ -125,16 +125,22 @@ def _in_run_folder(filename) -> bool:
 EXODUS_MADE = (".hydra", "multirun.yaml", "COMPLETE")  # what a run folder or a sweep folder of exodus holds
 
 
-def check_output_dir(setting: str, folder: str) -> None:
-    """An output folder is new, empty or made by exodus (a run or sweep folder), and outside exodus's own package
-    and configs: a run never writes over the shipped record, a config or a folder of the user's files."""
+def check_outside_package(setting: str, folder: str | Path) -> Path:
+    """The folder, resolved; refused if it lies in exodus's own package or configs (the shipped record, conf/)."""
     from sim.config.confdir import package_dir
     from sim.config.defaults import CONF_DIR
 
     path = Path(folder).absolute().resolve()
     for own in (package_dir(), Path(CONF_DIR).resolve()):
         if path == own or own in path.parents:
-            raise ConfigError(setting, folder, f"a folder outside exodus's package and configs ({own})")
+            raise ConfigError(setting, str(folder), f"a folder outside exodus's package and configs ({own})")
+    return path
+
+
+def check_output_dir(setting: str, folder: str) -> None:
+    """An output folder is new, empty or made by exodus (a run or sweep folder), and outside exodus's own package
+    and configs: a run never writes over the shipped record, a config or a folder of the user's files."""
+    path = check_outside_package(setting, folder)
     if path.is_dir() and any(path.iterdir()) and not any((path / name).exists() for name in EXODUS_MADE):
         raise ConfigError(setting, folder, "a new or empty folder, or one exodus made (a run or sweep folder)")
     check_writable(setting, folder)
@@ -232,6 +238,11 @@ class Composer:
         from hydra.core.config_search_path import SearchPathQuery
 
         self.config_name = args.config_name or config_name
+        if not (Path(conf_dir) / f"{self.config_name}.yaml").is_file() and args.config_path is None:
+            from sim.config.confdir import ENV
+
+            setting = ENV if os.environ.get(ENV) else "conf"
+            raise ConfigError(setting, str(conf_dir), f"a folder of exodus's configs holding {self.config_name}.yaml")
         config_path = args.config_path if args.config_path is not None else str(conf_dir)
         search_path = create_automatic_config_search_path(calling_file, None, config_path)
         if args.config_dir is not None:

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 
 from omegaconf import DictConfig
@@ -43,9 +44,29 @@ def compose(overrides: list[str] | None = None) -> DictConfig:
     from hydra import compose as hydra_compose
     from hydra import initialize_config_dir
 
+    from sim.config.params import ConfigError
+
+    if not (CONF_DIR / "config.yaml").is_file():
+        from sim.config.confdir import ENV
+
+        setting = ENV if os.environ.get(ENV) else "conf"
+        raise ConfigError(setting, str(CONF_DIR), "a folder of exodus's configs holding config.yaml")
+    for item in overrides or []:
+        key = str(item).lstrip("+~").split("=", 1)[0]
+        if key == "hydra" or key.startswith(("hydra.", "hydra/")):
+            raise ConfigError(key, item, "a setting of the scenario: Hydra's own settings only apply to `exodus`")
+    from hydra.errors import HydraException
+    from omegaconf.errors import OmegaConfBaseException
+
     register_configs()
-    with initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3"):
-        return hydra_compose(config_name="config", overrides=list(overrides or []))
+    try:
+        with initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3"):
+            return hydra_compose(config_name="config", overrides=list(overrides or []))
+    except (HydraException, OmegaConfBaseException) as exc:  # one line naming the override, as `exodus` says it
+        from sim.cli.guard import culprit, one_line
+
+        field_name, value = culprit(exc, list(overrides or []))
+        raise ConfigError(field_name, value, one_line(exc)) from None
 
 
 def check(cfg) -> RunConfig:

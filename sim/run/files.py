@@ -73,7 +73,8 @@ def write_run(result, folder: Path) -> Path:
 def why_damaged(folder: Path) -> str | None:
     """None if every file listed in `folder/COMPLETE` has its checksum, else the first problem.
 
-    An empty marker (written before checksums were recorded) passes if its files exist and summary.json reads."""
+    An empty marker (written before checksums were recorded) passes if its files exist; summary.json must read as
+    a JSON object either way (a legacy folder holding `[]` is run again, not skipped with an error)."""
     folder = Path(folder)
     try:
         lines = (folder / COMPLETE).read_text().splitlines()
@@ -93,11 +94,12 @@ def why_damaged(folder: Path) -> str | None:
             return f"{name} missing or unreadable"
         if digest is not None and hashlib.sha256(data).hexdigest() != digest:
             return f"{name} does not match its checksum in {COMPLETE}"
-    if not listed:
-        try:
-            json.loads((folder / "summary.json").read_text())
-        except (ValueError, OSError):
-            return "summary.json is not readable JSON"
+    try:
+        summary = json.loads((folder / "summary.json").read_text())
+    except (ValueError, OSError):
+        return "summary.json is not readable JSON"
+    if not isinstance(summary, dict):
+        return f"summary.json is a JSON {type(summary).__name__}, not an object"
     return None
 
 
