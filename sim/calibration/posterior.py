@@ -143,7 +143,8 @@ def load(name_or_path: str | Path) -> Posterior:
             path, int(np.flatnonzero(bad)[0]) + 2, "a missing, non-numeric or infinite value, or a negative weight"
         )
     df = numeric
-    total = float(np.sum(df["weight"].to_numpy(dtype=float)))
+    with np.errstate(over="ignore"):
+        total = float(np.sum(df["weight"].to_numpy(dtype=float)))
     if not (np.isfinite(total) and total > 0):
         raise DataError(path, None, f"weights sum to {total:g}: a finite sum > 0 (rescale the weights)")
     return Posterior(df, read_sidecar(path.with_suffix(".json")))

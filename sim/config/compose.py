@@ -54,7 +54,8 @@ def compose(overrides: list[str] | None = None) -> DictConfig:
     for item in overrides or []:
         key = str(item).lstrip("+~").split("=", 1)[0]
         if key == "hydra" or key.startswith(("hydra.", "hydra/")):
-            raise ConfigError(key, item, "a setting of the scenario: Hydra's own settings only apply to `exodus`")
+            value = str(item).partition("=")[2]
+            raise ConfigError(key, value, "a setting of the scenario: Hydra's own settings only apply to `exodus`")
     from hydra.errors import HydraException
     from omegaconf.errors import OmegaConfBaseException
 
