@@ -144,27 +144,36 @@ def _scripts() -> dict[str, str]:
     return tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["scripts"]
 
 
-def _attempts(tmp: Path, victim: Path) -> dict[str, list[str]]:
-    """A code-from-config, a write-outside and a dunder-path attempt, as Hydra overrides (the scripts that take
-    none refuse them as arguments)."""
+def _attempts(script: str, victim: Path) -> dict[str, list[str]]:
+    """A code-from-config, a write-outside (Hydra's folders, or --out) and a dunder-path attempt, as Hydra overrides
+    (the scripts that take none refuse them as arguments)."""
     return {
         "code": [
             "+hydra.callbacks.x._target_=builtins.open",
             f"+hydra.callbacks.x.file={victim}",
             "+hydra.callbacks.x.mode=w",
         ],
-        "write": [f"hydra.run.dir={package_dir() / 'data'}", f"hydra.sweep.dir={package_dir() / 'data'}"],
+        "write": [f"hydra.run.dir={package_dir() / 'data'}", f"hydra.sweep.dir={package_dir() / 'data'}"]
+        if "--out" not in OPTIONS.get(script, [])
+        else ["--out", str(package_dir() / "data" / "evil")],
         "dunder": ["company.__class__.__name__=Evil"],
     }
 
 
 OPTIONS = {  # what each command needs besides the attempt, so that only the attempt can stop it
-    "exodus-compare": ["RESULTS"],
+    "exodus-compare": ["RESULTS", "--out", "OUT"],
     "exodus-data": ["departures"],
     "exodus-calibrate": ["--posterior", "xai", "--draws", "1", "--no-progress", "--out", "OUT"],
     "exodus-sensitivity": ["--n", "1", "--no-progress", "--out", "OUT"],
-    "exodus-backtest": ["--out", "OUT"],
+    "exodus-backtest": ["--cutoff", "2026-01-15", "--out", "OUT"],
     "exodus-explore": ["--out", "OUT"],
+}
+
+
+REFUSED = {  # what the refusal names: the attempt itself, not something else that happened to stop the command
+    "code": ["hydra.callbacks.x"],
+    "write": ["outside exodus's package", "unrecognized arguments: hydra."],
+    "dunder": ["__class__"],
 }
 
 
@@ -181,7 +190,7 @@ def test_every_console_script_refuses_code_writes_and_dunder_paths(script, attem
     options = [
         str(tmp_path / "out") if x == "OUT" else str(tmp_path) if x == "RESULTS" else x for x in OPTIONS.get(script, [])
     ]
-    argv = [*options, *_attempts(tmp_path, victim)[attempt]]
+    argv = [*options, *_attempts(script, victim)[attempt]]
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr(sys, "argv", [script, *argv])
     monkeypatch.setattr(os, "execve", lambda *a: pytest.fail("the dashboard server was started"))
@@ -191,7 +200,7 @@ def test_every_console_script_refuses_code_writes_and_dunder_paths(script, attem
         code = stop.code
     err = capsys.readouterr().err
     assert code not in (0, None), f"{script} accepted {argv}"
-    assert "Traceback" not in err
+    assert "Traceback" not in err and any(x in err for x in REFUSED[attempt]), err
     assert victim.read_text() == "keep me"
     assert {p.name: p.stat().st_mtime_ns for p in data.iterdir()} == before
     assert CompanyConfig.__name__ == "CompanyConfig"
