@@ -349,27 +349,44 @@ def test_install_never_writes_into_an_installed_package(tmp_path, capsys, monkey
     assert not any(fake.iterdir())
 
 
-def test_the_printed_use_line_finds_the_posterior(tmp_path):
-    """issue 25 item 3: the line a calibrated posterior's config prints composes it (its medians)."""
+def _compose_line(line: str):
     import shlex
 
-    post = posterior.load("xai")
-    out = tmp_path / "cal"
-    use = f"exodus 'hydra.searchpath=[file://{out.resolve()}]' +posterior=mine"
-    text = posterior.posterior_yaml(post, "mine", "test", use)
-    (out / "posterior").mkdir(parents=True)
-    (out / "posterior" / "mine.yaml").write_text(text)
-    line = next(x for x in text.splitlines() if x.startswith("# Use: "))
-    words = shlex.split(line.removeprefix("# Use: ").split("  ")[0])
-    assert words[0] == "exodus"
     from hydra._internal.utils import get_args_parser
+    from hydra.core.global_hydra import GlobalHydra
 
     from sim.cli.guard import Composer
     from sim.config.compose import CONF_DIR
 
+    words = shlex.split(line)
+    assert words[0] == "exodus"
     args = get_args_parser().parse_args(words[1:])
-    cfg = Composer(args, CONF_DIR, str(ROOT / "sim" / "cli" / "exodus.py")).compose(list(args.overrides), False)
-    assert dict(cfg.free) == pytest.approx(post.median(), rel=1e-5)
+    try:
+        return Composer(args, CONF_DIR, str(ROOT / "sim" / "cli" / "exodus.py")).compose(list(args.overrides), False)
+    finally:
+        GlobalHydra.instance().clear()
+
+
+def test_the_printed_use_line_runs_the_calibrated_posterior(tmp_path):
+    """issue 25 item 3: the line exodus-calibrate prints (and writes in the config) runs at this posterior's
+    medians, for a new name (its config on a search path) and for a name conf/ already holds (its CSV)."""
+    from sim.cli.calibrate import use_line
+    from sim.config.compose import CONF_DIR
+    from sim.run.simulate import as_run_config
+
+    post = posterior.load("xai")
+    post.samples[freeparams.NAMES[0]] *= 0.9  # not the shipped posterior
+    out = tmp_path / "cal"
+    posterior.write(post, out / "posterior.csv")
+    line = use_line(out, "mine", CONF_DIR)
+    (out / "posterior").mkdir()
+    (out / "posterior" / "mine.yaml").write_text(posterior.posterior_yaml(post, "mine", "test", line))
+    assert f"# Use: {line} " in (out / "posterior" / "mine.yaml").read_text()
+    assert dict(_compose_line(line).free) == pytest.approx(post.median(), rel=1e-5)
+    shipped = use_line(out, "xai", CONF_DIR)  # conf/posterior/xai.yaml would win a search: the CSV is named
+    mine = as_run_config(_compose_line(shipped))
+    assert mine.posterior_file == str((out / "posterior.csv").resolve())
+    assert posterior.load(mine.posterior_file).median() == pytest.approx(post.median())
 
 
 # --------------------------------------------------------------------------- 6: errors cross process boundaries

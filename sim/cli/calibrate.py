@@ -169,7 +169,7 @@ def calibrate_main(argv: list[str] | None = None) -> None:
             post = _abc(args, run, preset, record)
             source = out / "posterior.csv"
         posterior.write(post, out / "posterior.csv")
-        use = f"exodus 'hydra.searchpath=[file://{out.resolve()}]' +posterior={args.name}"
+        use = use_line(out, args.name, CONF_DIR)
         yaml_text = posterior.posterior_yaml(post, args.name, str(source), use)
         write_atomic(out / "posterior" / f"{args.name}.yaml", yaml_text.encode())
         pred = predictive.simulate(run, post, draws, args.procs, end, progress=not args.no_progress, record=record)
@@ -177,7 +177,10 @@ def calibrate_main(argv: list[str] | None = None) -> None:
     except (ConfigError, DataError) as exc:
         _fail(prog, str(exc))
     summ = post.summary(0.9)
-    print(f"[exodus-calibrate] done in {time.perf_counter() - started:.0f} s ({post.meta.get('simulations')} ABC runs)")
+    runs = (
+        f"no ABC run; it was made by {post.meta.get('simulations')}" if args.posterior else post.meta.get("simulations")
+    )
+    print(f"[exodus-calibrate] done in {time.perf_counter() - started:.0f} s ({runs} ABC runs)")
     for _, r in summ.iterrows():
         print(
             f"  {r.parameter:15s} median {r['median']:.4g}  90 % [{r.lo:.4g}, {r.hi:.4g}]  shrinkage {r.shrinkage:.2f}"
@@ -194,7 +197,7 @@ def calibrate_main(argv: list[str] | None = None) -> None:
         if old.meta.get("model_fingerprint") != post.meta.get("model_fingerprint"):
             print("  (the shipped posterior was fitted to another version of the model: ship this one with --install)")
     elif args.posterior and post.meta.get("model_fingerprint") != model_fingerprint():
-        print("  warning: this posterior was fitted to another version of the model (exodus-calibrate --install)")
+        print("  warning: this posterior was fitted to another version of the model (fit it again: exodus-calibrate)")
     if args.install:
         posterior.write(post, shipped)
         conf = CONF_DIR / "posterior" / f"{args.name}.yaml"
@@ -207,6 +210,14 @@ def calibrate_main(argv: list[str] | None = None) -> None:
         f"posterior/{args.name}.yaml (its medians)"
     )
     print(f"  use: {use}   or one draw: exodus posterior_file={(out / 'posterior.csv').resolve()} posterior_draw=K")
+
+
+def use_line(out: Path, name: str, conf_dir: Path) -> str:
+    """The command line that runs at the medians of the posterior written in `out`: its config found on a search
+    path, or (a name conf/posterior/ already holds, which would win the search) its CSV, whose default is the median."""
+    if (Path(conf_dir) / "posterior" / f"{name}.yaml").exists():
+        return f"exodus posterior_file={(out / 'posterior.csv').resolve()}"
+    return f"exodus 'hydra.searchpath=[file://{out.resolve()}]' +posterior={name}"
 
 
 def _check_install(args) -> None:
