@@ -3,18 +3,21 @@ from the config, so a check inside the app would come too late).
 
 The command line is composed once as Hydra would compose it, and refused, with one line naming the setting, when:
 - the config names code to run: a `_target_` outside ALLOWED_TARGETS (this package's callbacks and the launchers
-  and sweeper this project supports), anywhere, `hydra.*` included; a logging factory (`()`), a logging class
-  outside the `logging` package or an `ext://` reference outside `sys` in Hydra's logging configs; an environment
-  variable that loads code (`LD_*`, `PYTHON*`) in `hydra.job.env_set`;
-- an output folder cannot be written (`hydra.run.dir`, `hydra.sweep.dir`);
+  and sweepers this project supports), anywhere, `hydra.*` included; a logging factory (`()`), a logging class
+  outside LOGGING_CLASSES (handler and formatter classes) or an `ext://` reference outside `sys` in Hydra's logging
+  configs; an environment variable that loads code (`LD_*`, `PYTHON*`) in `hydra.job.env_set`;
+- a log file outside the run's folder, or opened other than for appending;
+- an output folder (`hydra.run.dir`, `hydra.sweep.dir`) lies in exodus's package or configs, holds files exodus
+  did not write, or cannot be written;
+- a sweep has more than MAX_JOBS jobs (counted before they are listed);
 - two jobs of a sweep would share a folder (`hydra.sweep.subdir`, e.g. `same`, or a swept key that the folder
   name leaves out), or a job folder would lie outside the sweep folder;
 - the config, or any value a sweep takes, is refused by the model's checks (sim/config/bounds.py, sim/config/params.py),
   including the files it names (`design.file` rows the sweep uses, `posterior_file` draws) and every option of a
   swept config group (a broken `conf/policy/*.yaml` is found before any job).
 
-A sweep's values are checked one swept key at a time (the others at their first value), so the cost grows with
-the number of values, not of jobs.
+A sweep's values are checked one swept key at a time (the others at their first value), each composed value with
+its Hydra settings, so the cost grows with the number of values, not of jobs. docs/security.md has the whole model.
 """
 
 from __future__ import annotations
@@ -122,7 +125,8 @@ def _in_run_folder(filename) -> bool:
 # --------------------------------------------------------------------------- folders
 
 
-EXODUS_MADE = (".hydra", "multirun.yaml", "COMPLETE")  # what a run folder or a sweep folder of exodus holds
+# what a run folder or a sweep folder of exodus holds (and `.exodus-status-*`, left by a sweep that was killed)
+EXODUS_MADE = (".hydra", "multirun.yaml", "COMPLETE")
 
 
 def check_outside_package(setting: str, folder: str | Path) -> Path:
@@ -141,7 +145,8 @@ def check_output_dir(setting: str, folder: str) -> None:
     """An output folder is new, empty or made by exodus (a run or sweep folder), and outside exodus's own package
     and configs: a run never writes over the shipped record, a config or a folder of the user's files."""
     path = check_outside_package(setting, folder)
-    if path.is_dir() and any(path.iterdir()) and not any((path / name).exists() for name in EXODUS_MADE):
+    names = [p.name for p in path.iterdir()] if path.is_dir() else []
+    if names and not any(n in EXODUS_MADE or n.startswith(".exodus-") for n in names):
         raise ConfigError(setting, folder, "a new or empty folder, or one exodus made (a run or sweep folder)")
     check_writable(setting, folder)
 
@@ -238,11 +243,11 @@ class Composer:
         from hydra.core.config_search_path import SearchPathQuery
 
         self.config_name = args.config_name or config_name
-        if not (Path(conf_dir) / f"{self.config_name}.yaml").is_file() and args.config_path is None:
+        if args.config_path is None and not Path(conf_dir).is_dir():
             from sim.config.confdir import ENV
 
             setting = ENV if os.environ.get(ENV) else "conf"
-            raise ConfigError(setting, str(conf_dir), f"a folder of exodus's configs holding {self.config_name}.yaml")
+            raise ConfigError(setting, str(conf_dir), "an existing folder of exodus's configs (a copy of conf/)")
         config_path = args.config_path if args.config_path is not None else str(conf_dir)
         search_path = create_automatic_config_search_path(calling_file, None, config_path)
         if args.config_dir is not None:
