@@ -45,9 +45,9 @@ def _need(prog: str, module: str) -> None:
 
 
 def _scenario(overrides: list[str]):
-    from sim.config.compose import check, compose
+    from sim.config.compose import check, compose, scenario_only
 
-    return check(compose(overrides))
+    return check(compose(scenario_only(overrides)))
 
 
 def _fit_settings(post) -> dict:

@@ -103,9 +103,11 @@ def main(argv: list[str] | None = None) -> int:
         evaluator=args.evaluator,
     )
     from sim.cli.guard import check_outside_package
+    from sim.config.compose import scenario_only
 
     try:  # bad input stops before any run
         check_outside_package("--out", args.out)
+        scenario_only(settings.overrides)
         value.load(args.value or None)
         base_run("none", settings.overrides)
     except ConfigError as exc:

@@ -51,11 +51,6 @@ def compose(overrides: list[str] | None = None) -> DictConfig:
 
         setting = ENV if os.environ.get(ENV) else "conf"
         raise ConfigError(setting, str(CONF_DIR), "a folder of exodus's configs holding config.yaml")
-    for item in overrides or []:
-        key = str(item).lstrip("+~").split("=", 1)[0]
-        if key == "hydra" or key.startswith(("hydra.", "hydra/")):
-            value = str(item).partition("=")[2]
-            raise ConfigError(key, value, "a setting of the scenario: Hydra's own settings only apply to `exodus`")
     from hydra.errors import HydraException
     from omegaconf.errors import OmegaConfBaseException
 
@@ -68,6 +63,19 @@ def compose(overrides: list[str] | None = None) -> DictConfig:
 
         field_name, value = culprit(exc, list(overrides or []))
         raise ConfigError(field_name, value, one_line(exc)) from None
+
+
+def scenario_only(overrides: list[str]) -> list[str]:
+    """Refuse Hydra's own settings among a command's scenario overrides (only the `exodus` app applies them: the
+    other commands compose the scenario, where they would be silently ignored)."""
+    from sim.config.params import ConfigError
+
+    for item in overrides:
+        key = str(item).lstrip("+~").split("=", 1)[0]
+        if key == "hydra" or key.startswith(("hydra.", "hydra/")):
+            value = str(item).partition("=")[2]
+            raise ConfigError(key, value, "a setting of the scenario: Hydra's own settings only apply to `exodus`")
+    return list(overrides)
 
 
 def check(cfg) -> RunConfig:
