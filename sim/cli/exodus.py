@@ -242,7 +242,10 @@ def main(argv: list[str] | None = None) -> None:
     args = get_args_parser().parse_args(argv)
     if args.experimental_rerun is not None:  # it unpickles a file: code from outside the config's checks
         fail("--experimental-rerun is not supported by exodus (run the same command line again to resume)")
-    if args.help or args.hydra_help or args.shell_completion or args.info or args.cfg:
+    if args.help:
+        sys.argv = [sys.argv[0], *argv]
+        return print_help()
+    if args.hydra_help or args.shell_completion or args.info or args.cfg:
         sys.argv = [sys.argv[0], *argv]
         return _app()
     try:
@@ -271,6 +274,45 @@ def main(argv: list[str] | None = None) -> None:
             code=1,
         )
     print(f"[exodus] sweep: {total} of {total} jobs complete -> {the_plan.sweep_dir}")
+
+
+# groups of conf/ that are not in the run's defaults: they are added with `+group=option`, or read by another command
+ADDED_GROUPS = ("experiment", "posterior")
+OTHER_COMMANDS = {"value": "exodus-compare --value FILE and exodus-explore read it; not an exodus override"}
+
+
+def help_text(text: str) -> str:
+    """Hydra's app help with the config groups written as overrides that work on `exodus`: groups that are added
+    (`+experiment=NAME`) carry their `+`, and groups that another command reads are named as such."""
+    out, in_groups = [], False
+    for line in text.splitlines():
+        if line.startswith("Config groups"):
+            in_groups = True
+        elif in_groups and not line.strip():
+            in_groups = False
+        group = line.split(":", 1)[0] if in_groups and ":" in line else None
+        if group in ADDED_GROUPS:
+            line = f"+{line}    (added: +{group}=NAME)"
+        elif group in OTHER_COMMANDS:
+            line = f"({group}/: {OTHER_COMMANDS[group]})"
+        out.append(line)
+    return "\n".join(out) + "\n"
+
+
+def print_help() -> None:
+    """`exodus --help`: Hydra's app help (conf/hydra/help/exodus.yaml), its config groups as working overrides."""
+    import contextlib
+    import io
+
+    buf = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(buf):
+            _app()
+    except SystemExit as exc:  # Hydra exits 0 after printing the help
+        if exc.code not in (0, None):
+            sys.stdout.write(buf.getvalue())
+            raise
+    sys.stdout.write(help_text(buf.getvalue()))
 
 
 def make_status_dir(sweep_dir: Path | None) -> Path:
