@@ -214,7 +214,8 @@ def _error(capsys, argv) -> str:
     with pytest.raises(SystemExit) as exc:
         compare_main(argv)
     assert exc.value.code == 2
-    err = capsys.readouterr().err
+    lines = [ln for ln in capsys.readouterr().err.splitlines() if not ln.startswith("[exodus-compare] ")]  # progress
+    err = "\n".join(lines) + "\n"
     assert err.startswith("exodus-compare: error: ") and err.count("\n") == 1 and "Traceback" not in err
     return err
 

@@ -24,6 +24,7 @@ from hydra.experimental.callback import Callback
 from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf
 
+from sim.analysis.sweep import adhoc_study
 from sim.calibration.posterior import resolve_path as posterior_csv
 from sim.cli import sweeper
 from sim.config.compose import CONF_DIR, check, register_configs
@@ -245,6 +246,9 @@ def main(argv: list[str] | None = None) -> None:
     if args.help:
         sys.argv = [sys.argv[0], *argv]
         return print_help()
+    if args.multirun and (study := adhoc_study(list(args.overrides))):  # an ad-hoc sweep: its own folder
+        argv = [*argv, f"study='{study}'"]
+        args = get_args_parser().parse_args(argv)
     if args.hydra_help or args.shell_completion or args.info or args.cfg:
         sys.argv = [sys.argv[0], *argv]
         return _app()
