@@ -130,6 +130,8 @@ def _abc(args, run, preset: dict, record=None):
 
 
 def calibrate_main(argv: list[str] | None = None) -> None:
+    from sim.calibration.ess import ess_lines
+
     prog = "exodus-calibrate"
     args = calibrate_parser().parse_args(argv)
     _stop_on_sigterm()
@@ -162,12 +164,15 @@ def calibrate_main(argv: list[str] | None = None) -> None:
         posterior.write(post, out / "posterior.csv")
         yaml_text = posterior.posterior_yaml(post, args.name, f"{out / 'posterior.csv'}")
         write_atomic(out / "posterior" / f"{args.name}.yaml", yaml_text.encode())
+        print(f"[exodus-calibrate] posterior predictive check: {draws} runs of posterior draws to {end} ...")
         pred = predictive.simulate(run, post, draws, args.procs, end, progress=not args.no_progress, record=record)
+        print("[exodus-calibrate] writing the fit report and its figures ...")
         numbers = write_report(post, pred, run, out, record)
     except (ConfigError, DataError) as exc:
         _fail(prog, str(exc))
     summ = post.summary(0.9)
     print(f"[exodus-calibrate] done in {time.perf_counter() - started:.0f} s ({post.meta.get('simulations')} ABC runs)")
+    print("\n".join(ess_lines(post.weights)))
     for _, r in summ.iterrows():
         print(
             f"  {r.parameter:15s} median {r['median']:.4g}  90 % [{r.lo:.4g}, {r.hi:.4g}]  shrinkage {r.shrinkage:.2f}"

@@ -27,6 +27,7 @@ from omegaconf import DictConfig, OmegaConf
 from sim.analysis.sweep import adhoc_study
 from sim.calibration.posterior import resolve_path as posterior_csv
 from sim.cli import sweeper
+from sim.cli.notice import if_slow
 from sim.config.compose import CONF_DIR, check, register_configs
 from sim.config.params import ConfigError, RunConfig
 from sim.data.observed import DataError
@@ -116,7 +117,11 @@ def run_into(run: RunConfig, out_dir: Path) -> Path:
             print(f"[exodus] rerun ({why}): {out_dir}", file=sys.stderr)
     out_dir.mkdir(parents=True, exist_ok=True)  # visible as unfinished while it runs
     (out_dir / FAILED).unlink(missing_ok=True)
-    result = simulate(run)
+    with if_slow(
+        f"[exodus] {run.policy.name} seed={run.seed}: still running (a process's first run also compiles the "
+        "model's daily passes with numba, 10-20 s, cached for later runs)"
+    ):  # on stderr: stdout keeps one line per finished run
+        result = simulate(run)
     write_run(result, out_dir)
     f = result.summary["figures"]
     say(
