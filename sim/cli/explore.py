@@ -78,6 +78,7 @@ def main(argv: list[str] | None = None) -> int:
         questions,
         robustness,
         run_experiments,
+        save_ema,
         tidy,
         world_inputs,
     )
@@ -120,6 +121,7 @@ def main(argv: list[str] | None = None) -> int:
             df = tidy(experiments, outcomes)
         seconds = time.perf_counter() - t0
         write_atomic(tmp / "experiments.csv", csv_bytes(df))
+        save_ema(df, tmp / "results.tar.gz")  # EMA's own format: ema_workbench.load_results reads it
         rob = robustness(df, settings.goal)
         write_atomic(tmp / "robustness.csv", csv_bytes(rob))
         x = world_inputs(df)
