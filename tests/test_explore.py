@@ -76,6 +76,13 @@ def test_prim_finds_a_planted_box_and_its_coverage_and_density_are_what_the_data
     assert res["density"] == pytest.approx((inside & y).sum() / inside.sum())
     assert res["density"] >= 0.9 and res["coverage"] > 0.7
     assert len(res["cart"]) >= 2 and res["cart"]["density"].max() > 0.9
+    # its figures are drawn like exodus-compare's: titled, every axis labelled, the box's values on its bars
+    for fig in (res["tradeoff_fig"], res["box_fig"]):
+        ax = fig.axes[0]
+        assert fig.get_suptitle() and ax.get_xlabel() and (ax.get_ylabel() or ax.get_yticklabels())
+    assert "coverage" in res["tradeoff_fig"].axes[0].get_xlabel()
+    shown = {t.get_text() for t in res["box_fig"].axes[0].texts}
+    assert f"{lim.loc['a', 'low']:.3g}" in shown and f"{lim.loc['b', 'high']:.3g}" in shown
 
 
 def test_questions_flag_the_worlds_by_hand():

@@ -195,10 +195,12 @@ def choose_box(trajectory: pd.DataFrame, density: float) -> int:
     return int(t["density"].idxmax())
 
 
-def discover(x: pd.DataFrame, y: pd.Series, settings: ExploreSettings) -> dict:
+def discover(x: pd.DataFrame, y: pd.Series, settings: ExploreSettings, question: str = "") -> dict:
     """PRIM (one box, its trade-off and limits) and CART (its leaves) on one question."""
     from ema_workbench.analysis import cart, prim
     from ema_workbench.analysis import scenario_discovery_util as sdutil
+
+    from sim.analysis.discovery_plots import box_figure, tradeoff_figure
 
     x = x.reset_index(drop=True).astype(float)
     yv = np.asarray(y, dtype=bool)
@@ -232,8 +234,8 @@ def discover(x: pd.DataFrame, y: pd.Series, settings: ExploreSettings) -> dict:
         base_rate=float(yv.mean()),
         limits=limits,
         trajectory=traj,
-        tradeoff_fig=box.show_tradeoff(),
-        box_fig=_figure(box.inspect(i, style="graph")) if restricted else None,
+        tradeoff_fig=tradeoff_figure(traj, i, question),
+        box_fig=(box_figure(limits, question, traj.loc[i, "coverage"], traj.loc[i, "density"]) if restricted else None),
     )
     tree = cart.CART(x, yv.astype(int), mass_min=max(0.05, 2.0 / len(x)))  # a leaf holds 2 worlds at least
     np.random.seed(0)  # noqa: NPY002 EMA's CART leaves sklearn's random_state unset: its global state breaks ties
@@ -280,13 +282,6 @@ def prune(box, i: int, box_init: pd.DataFrame, alpha: float = QP_ALPHA) -> int:
             return i
         box.drop_restriction(max(weak, key=weak.get), i)
         i = len(box.peeling_trajectory) - 1
-
-
-def _figure(obj):
-    """The matplotlib Figure in whatever EMA's plotting call returned (a figure, a list or tuple, or axes)."""
-    while isinstance(obj, list | tuple):
-        obj = obj[0]
-    return getattr(obj, "figure", obj) if not hasattr(obj, "savefig") else obj
 
 
 def robustness(df: pd.DataFrame, goal: float) -> pd.DataFrame:

@@ -128,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
         cases, about = questions(df, settings.goal)
         found = {}
         for name, y in cases.items():
-            res = discover(x, y.reindex(x.index), settings)
+            res = discover(x, y.reindex(x.index), settings, question=about[name])
             found[name] = res
             _write_discovery(tmp, name, res, csv_bytes, write_atomic)
         summary = {
