@@ -3,8 +3,8 @@
 Runs N posterior draws (draw k with seed k, as `posterior_file=xai posterior_draw=k seed=k` would) over the
 scenario (default window to 2026-08-31) and reports: co-founders gone by 28 Feb, 15 Mar and 31 Mar 2026;
 researchers (research leads included) and engineers leaving between 1 Feb and 14 May 2026; and how many of
-them go to each destination (the departures table's `destination` column if the model has one, else the
-poaching firm for the poached and the cause for the others). Writes results/forecast/forecast.md too.
+them go to each kind of destination (rival labs by name; spin-outs pooled: a spin-out's id names a firm of
+one run, not the same firm across draws). Writes results/forecast/forecast.md too.
 
     python experiments/forecast.py                 # 200 draws
     python experiments/forecast.py --draws 50 --procs 2 company.headcount=800
@@ -40,9 +40,15 @@ LEVEL = 0.90
 
 
 def destinations(deps: pd.DataFrame) -> pd.Series:
-    """Where each leaver went: `destination` if the table has it, else the firm for the poached, else the cause."""
-    if "destination" in deps.columns:
-        return deps["destination"].fillna("unknown").astype(str)
+    """Where each leaver went, as a label that means the same in every draw: the destination kind (`rival_lab`,
+    `startup`, `spinout`, `other_tech`, `out`, `forced`), and for a rival lab its name (`rival_lab: meta`). A
+    spin-out's id (`spinout-3`) names a firm founded inside one run, so spin-outs are counted by kind only: the
+    `spinout-3` of two draws are different firms. A table without destination kinds falls back on the cause, and
+    the poaching firm for the poached."""
+    if "destination_kind" in deps.columns:
+        kind = deps["destination_kind"].fillna("unknown").astype(str)
+        name = deps["destination"].fillna("").astype(str) if "destination" in deps.columns else kind
+        return pd.Series(np.where(kind == "rival_lab", "rival_lab: " + name, kind), index=deps.index)
     firm = deps["firm"].fillna("").astype(str)
     return pd.Series(np.where((deps["cause"] == "poached") & (firm != ""), firm, deps["cause"]), index=deps.index)
 
@@ -90,8 +96,8 @@ def markdown(t: pd.DataFrame, draws: int, post_name: str, overrides: list[str]) 
         f"Forecast from the posterior `{post_name}` ({draws} draws, draw k with seed k; overrides: "
         f"{' '.join(overrides) or 'none'}). Founders gone: of the 12 of July 2023 (the record: 6 by 11 Feb 2026). "
         "Researchers and engineers: research leads, researchers and engineers whose departure date is in "
-        "1 Feb - 14 May 2026, by destination (the model's `destination` column if present, else the poaching firm "
-        "or the cause: voluntary, spinout, forced)."
+        "1 Feb - 14 May 2026, by destination kind (rival labs by name; spin-outs pooled, since a spin-out's id "
+        "names a firm of one run only; `out` = leaving the field; `forced` = laid off or forced out by a shock)."
     )
     return "\n".join(["# Forecast, 13 Feb - 14 May 2026", "", note, "", head, *lines, ""])
 

@@ -249,8 +249,11 @@ def test_forecast_destinations_use_the_destination_column_when_the_model_has_one
 
     deps = pd.DataFrame({"cause": ["poached", "voluntary", "forced", "poached"], "firm": ["meta", "", "", None]})
     assert list(destinations(deps)) == ["meta", "voluntary", "forced", "poached"]
-    with_dest = deps.assign(destination=["meta", "other_tech", "four_unit_reorg", "spinout-1"])
-    assert list(destinations(with_dest)) == ["meta", "other_tech", "four_unit_reorg", "spinout-1"]
+    with_dest = deps.assign(
+        destination=["meta", "other_tech", "four_unit_reorg", "spinout-1"],
+        destination_kind=["rival_lab", "other_tech", "forced", "spinout"],
+    )
+    assert list(destinations(with_dest)) == ["rival_lab: meta", "other_tech", "forced", "spinout"]
 
 
 def test_forecast_table_counts_agree_with_the_runs(tmp_path, capsys):

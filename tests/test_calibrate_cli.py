@@ -61,3 +61,8 @@ def test_the_fit_report_of_the_shipped_posterior_is_written_and_names_every_para
     assert list(checks.statistic) == list(targets.STATS)
     np.testing.assert_allclose(checks[["below", "equal", "above"]].sum(axis=1), 1.0)
     assert f"{cov['covered_90']}/{cov['days']} observed days in the 90 % band" in res.stdout
+    # the effective sample size, counted here from the weights (Kish), and the warning below a quarter
+    w = written.samples["weight"].to_numpy(float)
+    ess = w.sum() ** 2 / (w**2).sum()
+    assert f"effective sample size: {ess:.1f} of {len(w)} particles" in res.stdout
+    assert ("warning: the effective sample size" in res.stdout) == (ess < len(w) / 4)

@@ -9,6 +9,7 @@ nothing from outside this machine and that the server printed no warning.
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 import math
 import os
@@ -509,3 +510,19 @@ def test_server_env_filters_solaras_cookie_warning_only():
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     assert "samesite" not in out.stderr and "another warning" in out.stderr
     assert cli.DEFAULT_HOST == "localhost"  # where Solara sets its cookie without a warning
+
+
+def test_key_figures_compare_with_the_record_on_the_same_days():
+    """Past the record's last day (12 Feb 2026) the simulated counts set beside the observed ones stop on that day:
+    they equal a run of the same seed whose window ends on the record's last day."""
+    model = state.DashboardModel(headcount=200, seed=1)
+    end = state.observed_data()["end"]
+    while model.running and model.start + dt.timedelta(days=model.days_run) <= end + dt.timedelta(days=20):
+        model.step()
+    figures = state.key_figures(model)
+    assert figures["record_end"] == end.isoformat() == figures["compared_on"]
+    assert dt.date.fromisoformat(figures["date"]) > end  # the run went on past the record
+    cut = sim.simulate(sim.compose([*model.overrides, f"window.end={end.isoformat()}"]))
+    assert figures["announced_to_record"] == int(cut.daily.announced.sum())
+    assert figures["founders_to_record"] == int(cut.daily.founders_remaining.iloc[-1])
+    assert figures["announced"] >= figures["announced_to_record"]

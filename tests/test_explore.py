@@ -76,6 +76,13 @@ def test_prim_finds_a_planted_box_and_its_coverage_and_density_are_what_the_data
     assert res["density"] == pytest.approx((inside & y).sum() / inside.sum())
     assert res["density"] >= 0.9 and res["coverage"] > 0.7
     assert len(res["cart"]) >= 2 and res["cart"]["density"].max() > 0.9
+    # its figures are drawn like exodus-compare's: titled, every axis labelled, the box's values on its bars
+    for fig in (res["tradeoff_fig"], res["box_fig"]):
+        ax = fig.axes[0]
+        assert fig.get_suptitle() and ax.get_xlabel() and (ax.get_ylabel() or ax.get_yticklabels())
+    assert "coverage" in res["tradeoff_fig"].axes[0].get_xlabel()
+    shown = {t.get_text() for t in res["box_fig"].axes[0].texts}
+    assert f"{lim.loc['a', 'low']:.3g}" in shown and f"{lim.loc['b', 'high']:.3g}" in shown
 
 
 def test_questions_flag_the_worlds_by_hand():
@@ -109,8 +116,16 @@ def test_explore_command_writes_its_folder(tmp_path):
     assert len(df) == 10 * len(explore.POLICIES) and df.groupby("world").policy.nunique().eq(10).all()
     # common random numbers: every policy runs a world with the same seed and uncertainties
     assert df.groupby("world")[["seed", "contagion", "quit_cut"]].nunique().eq(1).all().all()
-    # the policy's settings are EMA levers: recorded per run, the conf/lever values for the named policies
-    assert (df["bonus_years_of_pay"] == 0.5).all() and (df["grant_years_of_pay"] == 2.0).all()
+    # the money levers are sampled like the lever effects: one value per world over their ranges, every policy alike
+    for name, (_, lo, hi) in worlds.SETTINGS.items():
+        assert df.groupby("world")[name].nunique().eq(1).all() and df[name].nunique() == 10, name
+        assert df[name].between(lo, hi).all(), name
+    # EMA's own results file: load_results reads the same experiments and outcomes
+    experiments, outcomes = ema.load_results(str(out / "results.tar.gz"))
+    assert len(experiments) == len(df) and list(experiments["policy"].astype(str)) == list(df["policy"])
+    for name in worlds.OUTCOMES:
+        np.testing.assert_allclose(outcomes[name], df[name].to_numpy(float), rtol=1e-9)  # the CSV keeps 10 digits
+    np.testing.assert_allclose(experiments["contagion"].to_numpy(float), df["contagion"].to_numpy(float))
     rob = pd.read_csv(out / "robustness.csv")
     assert sorted(rob.policy) == sorted(explore.POLICIES) and list(rob["rank"]) == list(range(1, 11))
     assert (out / "report.md").exists() and (out / "explore.json").exists()

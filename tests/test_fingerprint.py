@@ -32,6 +32,6 @@ def test_the_module_list_exists_and_the_fingerprint_is_stable():
 
 def test_the_shipped_posterior_was_fitted_to_the_current_model():
     """If this fails, the model changed since the posterior was fitted: refit it with
-    `exodus-calibrate --preset full --install` (README, Calibration)."""
+    `exodus-calibrate --preset full --install` (docs/calibration.md)."""
     shipped = posterior.load(posterior.resolve_path("xai"))
     assert shipped.meta["model_fingerprint"] == model_fingerprint()

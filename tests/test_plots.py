@@ -285,3 +285,93 @@ def mdates_num(x):
     import matplotlib.dates as mdates
 
     return mdates.date2num(list(x))
+
+
+def _figures(sweep, tmp_path, monkeypatch) -> dict:
+    """Every figure `plot_all` draws, by name (caught as it is saved)."""
+    from sim.analysis import plots
+    from sim.analysis.compare import destination_table
+
+    figs, save = {}, plots.save
+
+    def grab(fig, out, name):
+        figs[name] = fig
+        return save(fig, out, name)
+
+    monkeypatch.setattr(plots, "save", grab)
+    table = policy_table(per_run(sweep.runs, sweep.daily))
+    plot_all(sweep, table, "none", 0.9, tmp_path, destination_table(sweep.runs, sweep.destinations))
+    return figs
+
+
+def test_a_policy_has_the_same_colour_in_every_figure(sweep, tmp_path, monkeypatch):
+    """The Kaplan-Meier lines and the destination bars of a policy share its palette colour (none: black)."""
+    from matplotlib.colors import to_rgba
+
+    from sim.analysis.palette import policy_color
+
+    figs = _figures(sweep, tmp_path, monkeypatch)
+    assert {"tenure_km", "destinations"} <= set(figs)
+    for policy in POLICIES:
+        want = to_rgba(policy_color(policy))
+        lines = [ln for ax in figs["tenure_km"].axes for ln in ax.get_lines() if ln.get_label() == policy]
+        bars = [c for ax in figs["destinations"].axes for c in ax.containers if c.get_label() == policy]
+        assert lines and bars, policy
+        assert all(to_rgba(ln.get_color()) == want for ln in lines), policy
+        assert all(to_rgba(p.get_facecolor()) == pytest.approx(want) for c in bars for p in c.patches), policy
+    assert policy_color("none") == "black" and policy_color("a_bundle_of_mine") == policy_color("a_bundle_of_mine")
+    named = [policy_color(p) for p in sim.schema.POLICIES]
+    assert len(set(named)) == len(named)  # every named policy its own colour
+
+
+def test_every_numeric_axis_of_every_figure_is_labelled(sweep, tmp_path, monkeypatch):
+    """A numeric axis carries a label (its own, or that of the panel it shares); date axes and axes of named
+    categories (policies, destinations) label themselves."""
+    import matplotlib.dates as mdates
+
+    figs = _figures(sweep, tmp_path, monkeypatch)
+    missing = []
+    for name, fig in figs.items():
+        fig.draw_without_rendering()  # tick labels are set when a figure is drawn
+        for ax in fig.axes:
+            if ax.get_label() == "<colorbar>" or not ax.get_visible():
+                continue
+            for which in ("x", "y"):
+                axis = ax.xaxis if which == "x" else ax.yaxis
+                ticks = [t.get_text() for t in axis.get_ticklabels()]
+                if isinstance(axis.get_major_formatter(), mdates.ConciseDateFormatter | mdates.DateFormatter):
+                    continue  # dates
+                if any(t and not t.replace("−", "-").replace("%", "").replace(",", "").replace(".", "").lstrip(
+                        "-$").rstrip("Mk").isdigit() for t in ticks):  # fmt: skip
+                    continue  # categories named on the ticks
+                if not ticks or not any(ticks) or ax.bbox.width < 0.3 * fig.bbox.width / 3:
+                    continue  # no tick labels (an inset, or a panel that shares them)
+                shared = (ax.get_shared_x_axes() if which == "x" else ax.get_shared_y_axes()).get_siblings(ax)
+                labels = [a.get_xlabel() if which == "x" else a.get_ylabel() for a in shared]
+                if not any(labels):  # (the figures' supxlabel is their footnote, not a label)
+                    missing.append(f"{name}: {which} axis of {ax.get_title() or ax}")
+    assert not missing, missing
+
+
+def test_kaplan_meier_tails_with_fewer_than_10_at_risk_are_dotted(sweep):
+    """reliable_until: 20 people leaving one a day, none censored, have 21 - t at risk on day t, so at least 10
+    until day 11; the figure draws the tail after it dotted."""
+    from lifelines import KaplanMeierFitter
+
+    from sim.analysis.plots import MIN_AT_RISK, reliable_until, tenure_figure
+
+    kmf = KaplanMeierFitter().fit(np.arange(1, 21), np.ones(20, dtype=bool))
+    assert MIN_AT_RISK == 10 and reliable_until(kmf) == 11
+    table = policy_table(per_run(sweep.runs, sweep.daily))
+    fig = tenure_figure(sweep.tenure, sweep.runs, sweep.shocks, table, "none")
+    hired = fig.axes[1]
+    for policy in POLICIES:
+        fit = km_curves(sweep.tenure, "hired")[policy]
+        cut = reliable_until(fit)
+        solid = [ln for ln in hired.get_lines() if ln.get_label() == policy][0]
+        assert max(solid.get_xdata()) <= cut
+        if fit.event_table.index.max() > cut:  # a tail exists: drawn dotted, from the cut on
+            dotted = [
+                ln for ln in hired.get_lines() if ln.get_linestyle() == ":" and ln.get_color() == solid.get_color()
+            ]
+            assert dotted and min(dotted[0].get_xdata()) == max(solid.get_xdata())

@@ -62,7 +62,7 @@ def test_the_same_levers_in_another_order_or_beside_a_null_lever_give_identical_
         assert cost == pytest.approx(runs[0].summary["figures"]["policy_cost_total"], rel=1e-12) and cost > 0
 
 
-# Each lever's documented effect (README, policy table), set strong so that its sign shows on a few paired seeds:
+# Each lever's documented effect (docs/policies.md), set strong so that its sign shows on a few paired seeds:
 # the departures it acts on, and the settings that make it strong.
 CHOSEN = ("voluntary", "poached", "spinout")
 SIGNS = {

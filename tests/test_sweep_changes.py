@@ -44,9 +44,10 @@ def test_a_rerun_after_a_config_change_reruns_the_changed_runs_and_skips_the_oth
     assert sorted(completed(tmp_path)) == sorted(f / "COMPLETE" for f in folders.values())
 
 
-def test_compare_pairs_within_each_scenario_across_several_scenarios(tmp_path):
+def test_compare_pairs_within_each_scenario_across_several_scenarios(tmp_path, capsys):
     """Two scenarios (base quit rates 10 % and 40 % a year) x two seeds x two policies: four pairs, each a policy
-    run with the baseline of its own scenario and seed; the table's mean difference is their mean by hand."""
+    run with the baseline of its own scenario and seed; the table's mean difference is their mean by hand (--pool).
+    Without --pool the folder is refused, naming the key that differs; --split compares each scenario apart."""
     res = exodus("-m", *SHORT, "policy=none,retention_bonus", "hazard.base_annual=0.1,0.4", "seed=0,1",
                  "lever.retention_bonus.start=2025-09-15", "hydra/launcher=basic", tmp=tmp_path)  # fmt: skip
     assert res.returncode == 0, res.stderr
@@ -63,7 +64,7 @@ def test_compare_pairs_within_each_scenario_across_several_scenarios(tmp_path):
     assert all(runs[("none", 0.1, seed)] < runs[("none", 0.4, seed)] for seed in (0, 1)), runs
 
     out = tmp_path / "compare"
-    assert compare_main([str(tmp_path / "sweep"), "--out", str(out), "--no-plots"]) in (0, None)
+    assert compare_main([str(tmp_path / "sweep"), "--out", str(out), "--no-plots", "--pool"]) in (0, None)
     pairs = pd.read_parquet(out / "pairs.parquet")
     assert len(pairs) == 4 and set(pairs.arm) == {"retention_bonus"}
     assert pairs.groupby("scenario").seed.apply(sorted).tolist() == [[0, 1], [0, 1]]
@@ -76,3 +77,18 @@ def test_compare_pairs_within_each_scenario_across_several_scenarios(tmp_path):
     table = pd.read_csv(out / "policies.csv").set_index("policy")
     assert table.loc["retention_bonus", "n_pairs"] == 4
     assert table.loc["retention_bonus", "diff"] == pytest.approx(sum(by_hand.values()) / 4)
+
+    # without --pool: refused, naming the differing key and its values, nothing written
+    refused = tmp_path / "refused"
+    with pytest.raises(SystemExit) as stop:
+        compare_main([str(tmp_path / "sweep"), "--out", str(refused), "--no-plots"])
+    err = capsys.readouterr().err
+    assert stop.value.code == 2 and "hazard.base_annual: 0.1, 0.4" in err and "--split" in err, err
+    assert not (refused / "policies.csv").exists()
+    # --split: one comparison per scenario, each the mean of its own two pairs
+    split = tmp_path / "split"
+    assert compare_main([str(tmp_path / "sweep"), "--out", str(split), "--no-plots", "--split"]) == 0
+    for rate in (0.1, 0.4):
+        part = pd.read_csv(split / f"hazard.base_annual={rate}" / "policies.csv").set_index("policy")
+        assert part.loc["retention_bonus", "n_pairs"] == 2
+        assert part.loc["retention_bonus", "diff"] == pytest.approx((by_hand[(rate, 0)] + by_hand[(rate, 1)]) / 2)

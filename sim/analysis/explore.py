@@ -4,10 +4,10 @@ uncertain worlds x policies, scenario discovery (PRIM and CART) and a robustness
 Uncertainties: the free parameters that decide who leaves (sim/calibration/freeparams.py; the three observation
 parameters change only what is announced, so they are left out), each over its prior (or the posterior's central
 interval), and every lever's effect size over its prior (sim/config/leverpriors.py); `seed` is an uncertainty too
-(replication noise), kept out of scenario discovery. Levers: the policy (a categorical, `retention_policy`) and its
-money settings (bonus and refresh grant in years of pay, counter-offer cap: sim.analysis.worlds.SETTINGS); one EMA
-policy per named policy, with its conf/lever settings (EMA can sample others: `perform_experiments(model,
-policies=N)`).
+(replication noise), kept out of scenario discovery. The money settings (bonus and refresh grant in years of pay,
+counter-offer cap: sim.analysis.worlds.SETTINGS) are sampled like the lever effects, over their ranges, the same for
+every policy in a world, so scenario discovery can name them too. Levers: the policy (a categorical,
+`retention_policy`), one EMA policy per named policy.
 Outcomes: departures, co-founders remaining, policy cost and attrition cost per world; net value against `none` in
 the same world is derived after the runs (every policy runs every world: common random numbers).
 """
@@ -72,6 +72,7 @@ def uncertainty_ranges(level: float = 0.9, ranges: str = "prior") -> dict[str, t
     else:
         raise ValueError(f"ranges={ranges!r}: one of prior, posterior")
     out.update({p.field: (p.low, p.high) for p in leverpriors.PRIORS})
+    out.update({n: (lo, hi) for n, (_, lo, hi) in worlds.SETTINGS.items()})  # the money levers, sampled alike
     return out
 
 
@@ -84,16 +85,9 @@ def build_model(settings: ExploreSettings):
     model.uncertainties = [RealParameter(n, lo, hi) for n, (lo, hi) in bounds.items()]
     model.uncertainties += [IntegerParameter("seed", 0, SEED_MAX)]
     model.levers = [CategoricalParameter("retention_policy", list(settings.policies))]  # EMA names its own `policy`
-    model.levers += [RealParameter(n, lo, hi) for n, (_, lo, hi) in worlds.SETTINGS.items()]
     model.constants = [Constant("overrides", tuple(settings.overrides)), Constant("valuation", settings.valuation)]
     model.outcomes = [ScalarOutcome(n) for n in worlds.OUTCOMES]
     return model
-
-
-def policy_settings(settings: ExploreSettings) -> dict[str, float]:
-    """The settings levers of each named policy: the conf/lever values (with the command line's overrides)."""
-    library = worlds.base_run("none", tuple(settings.overrides)).lever
-    return {n: float(getattr(library[lever], n)) for n, (lever, _, _) in worlds.SETTINGS.items()}
 
 
 def run_experiments(settings: ExploreSettings) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -101,7 +95,7 @@ def run_experiments(settings: ExploreSettings) -> tuple[pd.DataFrame, pd.DataFra
     from ema_workbench import MultiprocessingEvaluator, Sample, SequentialEvaluator, perform_experiments
 
     model = build_model(settings)
-    policies = [Sample(name=p, retention_policy=p, **policy_settings(settings)) for p in settings.policies]
+    policies = [Sample(name=p, retention_policy=p) for p in settings.policies]
     if settings.evaluator == "sequential":
         evaluator = SequentialEvaluator(model)
     else:
@@ -115,6 +109,16 @@ def run_experiments(settings: ExploreSettings) -> tuple[pd.DataFrame, pd.DataFra
             uncertainty_sampling_kwargs={"rng": settings.seed},
         )
     return pd.DataFrame(experiments), pd.DataFrame(outcomes)
+
+
+def save_ema(df: pd.DataFrame, path) -> None:
+    """The tidy runs as EMA Workbench's results file (`save_results`: a tar.gz of experiments and outcomes), which
+    `ema_workbench.load_results` reads back: experiments (uncertainties, `policy`, `world`), outcomes by name."""
+    from ema_workbench import save_results
+
+    names = [o for o in worlds.OUTCOMES if o in df.columns]
+    experiments = df.drop(columns=names).reset_index(drop=True)
+    save_results((experiments, {o: df[o].to_numpy(dtype=float) for o in names}), str(path))
 
 
 def tidy(experiments: pd.DataFrame, outcomes: pd.DataFrame) -> pd.DataFrame:
@@ -191,10 +195,12 @@ def choose_box(trajectory: pd.DataFrame, density: float) -> int:
     return int(t["density"].idxmax())
 
 
-def discover(x: pd.DataFrame, y: pd.Series, settings: ExploreSettings) -> dict:
+def discover(x: pd.DataFrame, y: pd.Series, settings: ExploreSettings, question: str = "") -> dict:
     """PRIM (one box, its trade-off and limits) and CART (its leaves) on one question."""
     from ema_workbench.analysis import cart, prim
     from ema_workbench.analysis import scenario_discovery_util as sdutil
+
+    from sim.analysis.discovery_plots import box_figure, tradeoff_figure
 
     x = x.reset_index(drop=True).astype(float)
     yv = np.asarray(y, dtype=bool)
@@ -228,8 +234,8 @@ def discover(x: pd.DataFrame, y: pd.Series, settings: ExploreSettings) -> dict:
         base_rate=float(yv.mean()),
         limits=limits,
         trajectory=traj,
-        tradeoff_fig=box.show_tradeoff(),
-        box_fig=_figure(box.inspect(i, style="graph")) if restricted else None,
+        tradeoff_fig=tradeoff_figure(traj, i, question),
+        box_fig=(box_figure(limits, question, traj.loc[i, "coverage"], traj.loc[i, "density"]) if restricted else None),
     )
     tree = cart.CART(x, yv.astype(int), mass_min=max(0.05, 2.0 / len(x)))  # a leaf holds 2 worlds at least
     np.random.seed(0)  # noqa: NPY002 EMA's CART leaves sklearn's random_state unset: its global state breaks ties
@@ -276,13 +282,6 @@ def prune(box, i: int, box_init: pd.DataFrame, alpha: float = QP_ALPHA) -> int:
             return i
         box.drop_restriction(max(weak, key=weak.get), i)
         i = len(box.peeling_trajectory) - 1
-
-
-def _figure(obj):
-    """The matplotlib Figure in whatever EMA's plotting call returned (a figure, a list or tuple, or axes)."""
-    while isinstance(obj, list | tuple):
-        obj = obj[0]
-    return getattr(obj, "figure", obj) if not hasattr(obj, "savefig") else obj
 
 
 def robustness(df: pd.DataFrame, goal: float) -> pd.DataFrame:

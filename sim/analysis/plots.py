@@ -19,14 +19,15 @@ from lifelines import KaplanMeierFitter
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+from sim.analysis import palette
 from sim.analysis.shocklabels import mark_shocks, shock_groups, shock_key
 from sim.data import observed
 from sim.run.files import write_atomic
 
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
-BAND_COLOR = "tab:blue"
-OBS_COLOR = "tab:red"
-BASE_COLOR = "0.35"
+BAND_COLOR = palette.SIMULATED
+OBS_COLOR = palette.OBSERVED
+BASE_COLOR = palette.BASELINE_LINE
 
 
 def save(fig: Figure, out: Path, name: str) -> list[Path]:
@@ -359,7 +360,9 @@ def averted_figure(table: pd.DataFrame, baseline: str, level: float) -> Figure:
     ax1, ax2, ax3, *ax4 = fig.subplots(1, panels, sharey=True, width_ratios=[1.2, 1, 1, 1][:panels])
     pct = round(level * 100)
     err = np.vstack([t.averted - t.averted_lo, t.averted_hi - t.averted])
-    ax1.errorbar(t.averted, y, xerr=err, fmt="o", color=BAND_COLOR, ecolor=BAND_COLOR, capsize=3)
+    colors = [palette.policy_color(p) for p in t.policy]  # each policy's colour in every figure
+    for i, c in enumerate(colors):
+        ax1.errorbar(t.averted.iloc[i], y[i], xerr=err[:, i : i + 1], fmt="o", color=c, ecolor=c, capsize=3)
     ax1.axvline(0, color="0.3", lw=0.8)
     ax1.set_yticks(y, t.policy)
     _integer_ticks(ax1, "x")
@@ -369,7 +372,7 @@ def averted_figure(table: pd.DataFrame, baseline: str, level: float) -> Figure:
 
     cost = t.cost_total.to_numpy(float) / 1e6
     cerr = np.vstack([(t.cost_total - t.cost_lo) / 1e6, (t.cost_hi - t.cost_total) / 1e6])
-    _labelled_bars(ax2, y, cost, [_money(c * 1e6) for c in cost], err=cerr)
+    _labelled_bars(ax2, y, cost, [_money(c * 1e6) for c in cost], err=cerr, color=colors)
     ax2.set_xlabel(f"total policy cost per run, $ millions\n(mean, {pct} % interval)")
     ax2.set_title("Cost", fontsize=10, loc="left")
 
@@ -380,7 +383,7 @@ def averted_figure(table: pd.DataFrame, baseline: str, level: float) -> Figure:
             labels.append("n/a: none averted on average")
         else:
             labels.append(_money(c * 1e6) + (" *" if not lo > 0 else ""))
-    _labelled_bars(ax3, y, np.where(np.isfinite(cpa), cpa, 0.0), labels, color="tab:purple", alpha=0.45)
+    _labelled_bars(ax3, y, np.where(np.isfinite(cpa), cpa, 0.0), labels, color=colors, alpha=0.45)
     ax3.set_xlabel("cost per averted departure, $ millions\n(mean cost / mean averted)")
     ax3.set_title("Cost per averted departure", fontsize=10, loc="left")
     if valued:
@@ -438,6 +441,17 @@ def km_curves(tenure: pd.DataFrame, cohort: str) -> dict[str, KaplanMeierFitter]
     return fits
 
 
+MIN_AT_RISK = 10  # a Kaplan-Meier curve is drawn solid while at least this many people are at risk
+
+
+def reliable_until(kmf: KaplanMeierFitter, min_at_risk: int = MIN_AT_RISK) -> float:
+    """The last time at which at least `min_at_risk` people are at risk (-inf if never): past it each event moves the
+    curve by a large step, so the figure draws the tail dotted."""
+    at_risk = kmf.event_table["at_risk"]
+    enough = at_risk[at_risk >= min_at_risk]
+    return float(enough.index.max()) if len(enough) else float("-inf")
+
+
 def plot_tenure(tenure: pd.DataFrame, runs, shocks, table, baseline: str, out: Path) -> list[Path]:
     """Kaplan-Meier: share of the starting staff still at the lab, and of the window's hires by days since hire."""
     return save(tenure_figure(tenure, runs, shocks, table, baseline), out, "tenure_km")
@@ -447,8 +461,7 @@ def tenure_figure(tenure: pd.DataFrame, runs, shocks, table, baseline: str) -> F
     """The Kaplan-Meier figure: both panels on the whole 0-100 % range."""
     start, end = _window(runs)
     arms = _arms(table)
-    colors = {a: c for a, c in zip([a for a in arms if a != baseline], _palette(len(arms) - 1), strict=True)}
-    colors[baseline] = "black"
+    colors = palette.policy_colors(arms)  # the same colour per policy in every figure
     fig = Figure(figsize=(13, 5.4), layout="constrained")
     ax1, ax2 = fig.subplots(1, 2)
     for ax, cohort in ((ax1, "start"), (ax2, "hired")):
@@ -460,10 +473,17 @@ def tenure_figure(tenure: pd.DataFrame, runs, shocks, table, baseline: str) -> F
             sf = kmf.survival_function_.iloc[:, 0]
             x = pd.to_datetime(start) + pd.to_timedelta(sf.index, unit="D") if cohort == "start" else sf.index
             is_base = arm == baseline
-            ax.step(x, sf.values, where="post", color=colors[arm], lw=2.2 if is_base else 1.1, label=arm)
+            solid = sf.index <= reliable_until(kmf)  # the tail with fewer than MIN_AT_RISK at risk is dotted
+            tail = sf.index >= sf.index[solid][-1] if solid.any() else np.ones(len(sf), dtype=bool)
+            lw = 2.2 if is_base else 1.1
+            ax.step(x[solid], sf.values[solid], where="post", color=colors[arm], lw=lw, label=arm)
+            if tail.sum() > 1:
+                ax.step(x[tail], sf.values[tail], where="post", color=colors[arm], lw=lw * 0.7, ls=":")
             if is_base:
                 ci = kmf.confidence_interval_survival_function_
-                ax.fill_between(x, ci.iloc[:, 0], ci.iloc[:, 1], step="post", color="black", alpha=0.12, lw=0)
+                ax.fill_between(
+                    x[solid], ci.iloc[:, 0][solid], ci.iloc[:, 1][solid], step="post", color="black", alpha=0.12, lw=0
+                )
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.0%}"))
         ax.set_ylim(0, 1.02)  # the whole range: a share of people, not zoomed onto the curves
         ax.grid(alpha=0.3)
@@ -474,6 +494,7 @@ def tenure_figure(tenure: pd.DataFrame, runs, shocks, table, baseline: str) -> F
     _date_axis(ax1)
     ax1.set_ylabel("share of starting staff still at the lab")
     ax1.set_title(f"Staff present on {_fmt_date(start)} (time since window start)", fontsize=10, loc="left", pad=22)
+    ax2.set_xlim(left=0)
     ax2.set_xlabel("days since hire")
     ax2.set_ylabel("share of hires still at the lab")
     ax2.set_title("Hired during the window (time since hire)", fontsize=10, loc="left", pad=22)
@@ -482,7 +503,8 @@ def tenure_figure(tenure: pd.DataFrame, runs, shocks, table, baseline: str) -> F
     fig.suptitle("Kaplan-Meier retention by policy (all causes of leaving, forced exits included)")
     _footer(
         fig,
-        f"People pooled over each policy's runs ({per_run:.0f} starting staff per run); censored at the window's end. "
+        f"People pooled over each policy's runs ({per_run:.0f} starting staff per run); censored at the window's end; "
+        f"dotted: fewer than {MIN_AT_RISK} people still at risk, where one leaver moves the curve by a large step. "
         f"Grey band: 95 % Greenwood interval for {baseline}, which treats people as independent and so understates "
         "run-to-run variation. Starting staff's hire dates are not in the run folders, so their curve is retention "
         "from the window start, not tenure since hire.\n" + shock_key(groups),
@@ -490,14 +512,14 @@ def tenure_figure(tenure: pd.DataFrame, runs, shocks, table, baseline: str) -> F
     return fig
 
 
-def _palette(n: int) -> list:
-    from matplotlib import colormaps
-
-    cmap = colormaps["tab10" if n <= 10 else "tab20"]
-    return [cmap(i % cmap.N) for i in range(n)]
-
-
 DEST_ORDER = ("rival_lab", "startup", "spinout", "other_tech", "out")
+DEST_LABELS = {  # what each kind means, on the figure itself
+    "rival_lab": "rival AI lab",
+    "startup": "existing startup",
+    "spinout": "spin-out (founded by a leaver)",
+    "other_tech": "other tech",
+    "out": "out (left the field)",
+}
 
 
 def plot_destinations(dest: pd.DataFrame, table: pd.DataFrame, baseline: str, level: float, out: Path) -> list[Path]:
@@ -509,7 +531,7 @@ def plot_destinations(dest: pd.DataFrame, table: pd.DataFrame, baseline: str, le
     names = sorted(firms.destination.unique())
     fig = Figure(figsize=(12, 1.8 + 0.25 * max(len(arms), 2) * 5), layout="constrained")
     ax1, ax2 = fig.subplots(1, 2)
-    colors = _palette(len(arms))
+    colors = palette.policy_colors(arms)
     pct = round(level * 100)
     for ax, data, cats, title in (
         (ax1, kinds, [k for k in DEST_ORDER if k in set(kinds.destination_kind)], "By destination kind"),
@@ -519,20 +541,27 @@ def plot_destinations(dest: pd.DataFrame, table: pd.DataFrame, baseline: str, le
         for i, arm in enumerate(arms):
             d = data[data.policy == arm].set_index("destination")
             means = np.array([d["mean"].get(c, 0.0) for c in cats], dtype=float)
-            lo = np.array([d["lo"].get(c, np.nan) for c in cats], dtype=float)
+            lo = np.maximum(np.array([d["lo"].get(c, np.nan) for c in cats], dtype=float), 0)  # counts: >= 0
             hi = np.array([d["hi"].get(c, np.nan) for c in cats], dtype=float)
             y = np.arange(len(cats)) + (i - (len(arms) - 1) / 2) * step
             err = np.nan_to_num(np.vstack([means - lo, hi - means]))
-            ax.barh(y, means, height=step, color=colors[i], label=arm)
+            ax.barh(y, means, height=step, color=colors[arm], label=arm)
             ax.errorbar(means, y, xerr=err, fmt="none", ecolor="0.2", capsize=2, lw=0.8)
-        ax.set_yticks(np.arange(len(cats)), cats)
+        ax.set_yticks(np.arange(len(cats)), [DEST_LABELS.get(c, c) for c in cats])
+        ax.set_xlim(left=0)
         ax.set_xlabel(f"leavers per run (mean, {pct} % interval over runs)")
         ax.set_title(title, fontsize=10, loc="left")
         ax.grid(axis="x", alpha=0.3)
         ax.invert_yaxis()
     ax2.legend(fontsize=8, loc="lower right")
     fig.suptitle("Where leavers went, by policy")
-    _footer(fig, f"Departures by destination over the window (forced exits left out); baseline {baseline}.")
+    _footer(
+        fig,
+        f"Departures by destination over the window (forced exits left out; intervals cut at 0); baseline {baseline}. "
+        "Rival AI lab: a "
+        "frontier lab hired them (by name on the right); existing startup: a startup that existed before; spin-out: "
+        "a startup a leaver founded in the run; other tech: a tech job outside AI labs; out: left the tech field.",
+    )
     return save(fig, out, "destinations")
 
 

@@ -373,6 +373,32 @@ def run_sweep(
     return sweep_folder(overrides, cwd)
 
 
+ADHOC = "adhoc"  # the parent folder of sweeps run without a study name: results/adhoc/<their overrides>/
+NAMES_A_FOLDER = ("study", "+experiment", "experiment", "hydra.sweep.dir")
+
+
+NOT_A_SETTING = ("policy", "seed", "replicates", "posterior_draw", "lever_draw", "design.row")
+
+
+def adhoc_study(overrides: list[str]) -> str | None:
+    """The study of a sweep run without `study=`, a named experiment or `hydra.sweep.dir`: `adhoc/<its settings>`,
+    the overrides that set the scenario (sorted; policies, lever settings, seeds and draws left out, as are hydra.*),
+    or `adhoc/default`. Sweeps of other scenarios get other folders; sweeps of more policies or seeds in the same
+    scenario share one, and the same command finds it again to resume. None when the command names its folder."""
+    keys = [o.split("=", 1)[0].lstrip("~+") for o in overrides]
+    if any(k in NAMES_A_FOLDER or f"+{k}" in NAMES_A_FOLDER for k in keys):
+        return None
+    kept = sorted(
+        o.replace("'", "").replace('"', "")
+        for o, k in zip(overrides, keys, strict=True)
+        if k not in NOT_A_SETTING and not k.startswith(("hydra.", "lever."))
+    )
+    label = re.sub(r"[^A-Za-z0-9_.=,+-]", "-", "_".join(kept)) or "default"
+    if len(label) > 96:  # a folder name stays short; the hash keeps two long command lines apart
+        label = label[:86] + "-" + hashlib.sha256(label.encode()).hexdigest()[:8]
+    return f"{ADHOC}/{label}"
+
+
 def sweep_folder(overrides: list[str], cwd: Path | str = ".") -> Path:
     """The folder `exodus -m OVERRIDES` writes into: `hydra.sweep.dir`, composed from the overrides that are
     not swept (a sweep's folder cannot depend on a swept value)."""
@@ -386,4 +412,51 @@ def sweep_folder(overrides: list[str], cwd: Path | str = ".") -> Path:
     if given:
         return (Path(cwd) / given[-1]).resolve()
     study = compose([o for o in fixed if not o.startswith("hydra.")]).study
-    return (Path(cwd) / "results" / str(study)).resolve()
+    return (Path(cwd) / "results" / str(adhoc_study(list(overrides)) or study)).resolve()
+
+
+# -- settings: the scenario a run was asked for, to keep runs of different scenarios apart --
+
+WORLD_KEYS = ("posterior_draw", "lever_draw", "design.row")  # uncertain worlds a comparison averages over on purpose
+
+
+def settings_of(runs: pd.DataFrame) -> pd.Series:
+    """Per run, the overrides that set its scenario (`scenario_overrides` minus the world draws), as one label:
+    runs with different labels were asked for different scenarios and are not to be averaged together."""
+    if "scenario_overrides" not in runs:
+        return pd.Series("", index=runs.index, dtype=object)
+
+    def label(text: str) -> str:
+        kept = [o for o in str(text or "").split() if o.split("=", 1)[0].lstrip("+~") not in WORLD_KEYS]
+        return " ".join(sorted(kept))
+
+    return runs["scenario_overrides"].map(label)
+
+
+def differing_settings(runs: pd.DataFrame) -> dict[str, list[str]]:
+    """The keys whose value differs between runs' settings, each with the values seen (`(default)` when not set)."""
+    parsed = [dict(o.split("=", 1) for o in s.split() if "=" in o) for s in settings_of(runs).unique()]
+    keys = sorted({k for p in parsed for k in p})
+    out = {}
+    for k in keys:
+        values = sorted({p.get(k, "(default)") for p in parsed})
+        if len(values) > 1:
+            out[k] = values
+    return out
+
+
+def subset(sweep: Sweep, runs: set[str]) -> Sweep:
+    """The same sweep restricted to some runs (by name); `skipped` and `shocks` stay whole."""
+
+    def keep(df):
+        return df if df is None or df.empty or "run" not in df else df[df["run"].isin(runs)].reset_index(drop=True)
+
+    return Sweep(
+        sweep.root,
+        keep(sweep.runs),
+        keep(sweep.daily),
+        keep(sweep.tenure),
+        sweep.skipped,
+        sweep.shocks,
+        keep(sweep.destinations),
+    )

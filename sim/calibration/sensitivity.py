@@ -166,10 +166,14 @@ def figure(res: Sensitivity, path: Path) -> Path:
     if res.method == "sobol":
         ax.barh(y + 0.2, idx.ST, 0.4, xerr=idx.ST_conf, color=colors, alpha=0.5, label="total index ST")
         ax.barh(y - 0.2, idx.S1, 0.4, xerr=idx.S1_conf, color=colors, label="first-order index S1")
-        ax.set_xlabel("share of the outcome's variance (bars: 95 % bootstrap intervals)")
+        ax.set_xlabel(f"Sobol index: share of the variance of {res.outcome} (0-1; whiskers: 95 % bootstrap intervals)")
     else:
         ax.barh(y, idx.mu_star, 0.6, xerr=idx.mu_star_conf, color=colors, label="mu* (mean |elementary effect|)")
-        ax.set_xlabel(f"mu*: change in {res.outcome} over a quarter of the prior's range")
+        step = MORRIS_LEVELS / (2 * (MORRIS_LEVELS - 1))  # SALib's Morris step, on the prior's quantile scale
+        ax.set_xlabel(
+            f"mu*: mean |change in {res.outcome}| per step of {step:.2f} of the prior's quantile range "
+            "(whiskers: 95 % bootstrap intervals)"
+        )
     labels = [f"{f} (replication noise)" if f == SEED_FACTOR else f for f in idx.factor]
     ax.set_yticks(y, labels)
     ax.invert_yaxis()

@@ -70,6 +70,7 @@ def main(argv: list[str] | None = None) -> None:
     logging.getLogger("ABC").setLevel(logging.WARNING)
     from sim.calibration import abcsmc as calibrate
     from sim.calibration import backtest, backtest_report
+    from sim.calibration.ess import ess_lines
 
     preset = dict(PRESETS[args.preset])
     draws = int(args.draws if args.draws is not None else preset.pop("draws"))
@@ -90,6 +91,7 @@ def main(argv: list[str] | None = None) -> None:
         _fail(PROG, str(exc))
     s = bt.summary
     print(f"[{PROG}] done in {time.perf_counter() - started:.0f} s: {len(bt.scores)} later observations scored")
+    print("\n".join(ess_lines(bt.posterior.weights)))  # of the posterior fitted on the record up to the cutoff
     print(
         f"  points {s['points']}: 50 % interval coverage {s['coverage_50']:.0%}, 90 % {s['coverage_90']:.0%}; "
         f"randomised PIT 50 % {s['pit_coverage_50']:.0%}, 90 % {s['pit_coverage_90']:.0%}; "

@@ -131,6 +131,8 @@ def _abc(args, run, preset: dict, record=None):
 
 
 def calibrate_main(argv: list[str] | None = None) -> None:
+    from sim.calibration.ess import ess_lines
+
     prog = "exodus-calibrate"
     args = calibrate_parser().parse_args(argv)
     _stop_on_sigterm()
@@ -172,7 +174,9 @@ def calibrate_main(argv: list[str] | None = None) -> None:
         use = use_line(out, args.name, CONF_DIR)
         yaml_text = posterior.posterior_yaml(post, args.name, str(source), use)
         write_atomic(out / "posterior" / f"{args.name}.yaml", yaml_text.encode())
+        print(f"[exodus-calibrate] posterior predictive check: {draws} runs of posterior draws to {end} ...")
         pred = predictive.simulate(run, post, draws, args.procs, end, progress=not args.no_progress, record=record)
+        print("[exodus-calibrate] writing the fit report and its figures ...")
         numbers = write_report(post, pred, run, out, record)
     except (ConfigError, DataError) as exc:
         _fail(prog, str(exc))
@@ -181,6 +185,7 @@ def calibrate_main(argv: list[str] | None = None) -> None:
         f"no ABC run; it was made by {post.meta.get('simulations')}" if args.posterior else post.meta.get("simulations")
     )
     print(f"[exodus-calibrate] done in {time.perf_counter() - started:.0f} s ({runs} ABC runs)")
+    print("\n".join(ess_lines(post.weights)))
     for _, r in summ.iterrows():
         print(
             f"  {r.parameter:15s} median {r['median']:.4g}  90 % [{r.lo:.4g}, {r.hi:.4g}]  shrinkage {r.shrinkage:.2f}"

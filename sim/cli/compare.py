@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import numpy as np
@@ -22,7 +24,7 @@ from sim.analysis import value
 from sim.analysis.compare import LEVEL, CompareError, destination_table, pairs, per_run, policy_table
 from sim.analysis.compare_value import ROBUST_NOTES, VALUE_NOTES, format_robustness, format_value_table
 from sim.analysis.robustness import GOAL_AVERTED, robustness_table
-from sim.analysis.sweep import SweepError, read_sweep
+from sim.analysis.sweep import SweepError, differing_settings, read_sweep, settings_of, subset
 from sim.cli.argtypes import finite_float
 from sim.config.params import ConfigError
 from sim.data.observed import DataError
@@ -122,6 +124,18 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--value", metavar="FILE", help="what a departure costs, by role (default: conf/value/default.yaml)"
     )
     ap.add_argument(
+        "--split",
+        action="store_true",
+        help="when the folder holds runs of different scenarios (e.g. two company.headcount values), compare each "
+        "scenario apart, into OUT/<its settings>/ (without it, or --pool, such a folder is refused)",
+    )
+    ap.add_argument(
+        "--pool",
+        action="store_true",
+        help="average over runs of different scenarios on purpose (each policy run is still paired with the "
+        "baseline of its own scenario and seed), e.g. a sweep over an uncertain parameter",
+    )
+    ap.add_argument(
         "--goal",
         type=finite_float,
         default=GOAL_AVERTED,
@@ -154,18 +168,52 @@ def check_out(out: Path, setting: str) -> None:
         _fail(f"{out}: cannot write the comparison there ({exc.allowed})")
 
 
+def say(message: str) -> None:
+    """A progress line on stderr (the tables go to stdout)."""
+    print(f"[exodus-compare] {message}", file=sys.stderr, flush=True)
+
+
 def run(args: argparse.Namespace) -> int:
     root = Path(args.results_dir)
     out = Path(args.out) if args.out else root / "compare"
     check_out(out, "--out" if args.out else "RESULTS_DIR")
     valuation = value.load(args.value)  # a bad valuation file stops before any run is read
+    started = time.perf_counter()
+    if root.is_dir():  # else read_sweep says there is no such folder
+        say(f"reading the run folders under {root} ...")
     sweep = read_sweep(root)
+    say(f"read {len(sweep.runs)} complete runs in {time.perf_counter() - started:.1f} s")
     for _, s in sweep.skipped.head(SHOW_SKIPPED).iterrows():
         print(f"exodus-compare: skipped {s.run}: {s.reason}", file=sys.stderr)
     if len(sweep.skipped) > SHOW_SKIPPED:
         print(f"exodus-compare: ... and {len(sweep.skipped) - SHOW_SKIPPED} more (see skipped.csv)", file=sys.stderr)
     if sweep.runs.empty:
         _fail(f"{root}: no complete runs to compare ({len(sweep.skipped)} run folder(s) skipped)")
+    settings = settings_of(sweep.runs)
+    if settings.nunique() > 1 and not args.pool:
+        differ = "; ".join(f"{k}: {', '.join(v)}" for k, v in differing_settings(sweep.runs).items())
+        if not args.split:
+            _fail(
+                f"{root}: its runs were asked for {settings.nunique()} different scenarios ({differ}); averaging "
+                "them together would mix them. Compare each apart with --split (one comparison per scenario, in "
+                f"{out}/<settings>/), or average over them on purpose with --pool"
+            )
+        say(f"{settings.nunique()} scenarios ({differ}): one comparison each")
+        keys = list(differing_settings(sweep.runs))
+        for label in sorted(settings.unique()):
+            given = dict(o.split("=", 1) for o in label.split() if "=" in o)
+            name = ",".join(f"{k}={given.get(k, 'default')}" for k in keys)  # only what tells the scenarios apart
+            part = subset(sweep, set(sweep.runs.loc[settings == label, "run"]))
+            print(f"\n=== scenario: {name} ===\n")
+            compare_one(args, root, part, out / re.sub(r"[^A-Za-z0-9_.=,+-]", "-", name), valuation)
+        return 0
+    return compare_one(args, root, sweep, out, valuation)
+
+
+def compare_one(args: argparse.Namespace, root: Path, sweep, out: Path, valuation) -> int:
+    """The tables, figures and printed report of one scenario's runs, into `out`."""
+    started = time.perf_counter()
+    say("computing the policy, value and robustness tables ...")
     record = _record(args, sweep.runs)
     metrics = per_run(sweep.runs, sweep.daily)
     metrics["attrition_cost"] = value.attrition_cost(metrics, valuation)
@@ -191,9 +239,11 @@ def run(args: argparse.Namespace) -> int:
             written.append(out / f"{name}.csv")
             write_atomic(written[-1], csv_bytes(df))
     if not args.no_plots:
+        say("drawing the figures ...")
         from sim.analysis.plots import plot_all  # matplotlib is slow to import; only when plotting
 
         written += plot_all(sweep, table, args.baseline, LEVEL, out, dest, record)
+    say(f"tables and figures in {time.perf_counter() - started:.1f} s")
 
     n_obs = len(record.departures)
     print(f"{root}: {len(sweep.runs)} complete runs, {len(sweep.skipped)} skipped\n")

@@ -24,8 +24,10 @@ from hydra.experimental.callback import Callback
 from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf
 
+from sim.analysis.sweep import adhoc_study
 from sim.calibration.posterior import resolve_path as posterior_csv
 from sim.cli import sweeper
+from sim.cli.notice import if_slow
 from sim.config.compose import CONF_DIR, check, register_configs
 from sim.config.params import ConfigError, RunConfig
 from sim.data.observed import DataError
@@ -115,7 +117,11 @@ def run_into(run: RunConfig, out_dir: Path) -> Path:
             print(f"[exodus] rerun ({why}): {out_dir}", file=sys.stderr)
     out_dir.mkdir(parents=True, exist_ok=True)  # visible as unfinished while it runs
     (out_dir / FAILED).unlink(missing_ok=True)
-    result = simulate(run)
+    with if_slow(
+        f"[exodus] {run.policy.name} seed={run.seed}: still running (a process's first run also compiles the "
+        "model's daily passes with numba, 10-20 s, cached for later runs)"
+    ):  # on stderr: stdout keeps one line per finished run
+        result = simulate(run)
     write_run(result, out_dir)
     f = result.summary["figures"]
     say(
@@ -242,7 +248,13 @@ def main(argv: list[str] | None = None) -> None:
     args = get_args_parser().parse_args(argv)
     if args.experimental_rerun is not None:  # it unpickles a file: code from outside the config's checks
         fail("--experimental-rerun is not supported by exodus (run the same command line again to resume)")
-    if args.help or args.hydra_help or args.shell_completion or args.info or args.cfg:
+    if args.help:
+        sys.argv = [sys.argv[0], *argv]
+        return print_help()
+    if args.multirun and (study := adhoc_study(list(args.overrides))):  # an ad-hoc sweep: its own folder
+        argv = [*argv, f"study='{study}'"]
+        args = get_args_parser().parse_args(argv)
+    if args.hydra_help or args.shell_completion or args.info or args.cfg:
         sys.argv = [sys.argv[0], *argv]
         return _app()
     try:
@@ -271,6 +283,45 @@ def main(argv: list[str] | None = None) -> None:
             code=1,
         )
     print(f"[exodus] sweep: {total} of {total} jobs complete -> {the_plan.sweep_dir}")
+
+
+# groups of conf/ that are not in the run's defaults: they are added with `+group=option`, or read by another command
+ADDED_GROUPS = ("experiment", "posterior")
+OTHER_COMMANDS = {"value": "exodus-compare --value FILE and exodus-explore read it; not an exodus override"}
+
+
+def help_text(text: str) -> str:
+    """Hydra's app help with the config groups written as overrides that work on `exodus`: groups that are added
+    (`+experiment=NAME`) carry their `+`, and groups that another command reads are named as such."""
+    out, in_groups = [], False
+    for line in text.splitlines():
+        if line.startswith("Config groups"):
+            in_groups = True
+        elif in_groups and not line.strip():
+            in_groups = False
+        group = line.split(":", 1)[0] if in_groups and ":" in line else None
+        if group in ADDED_GROUPS:
+            line = f"+{line}    (added: +{group}=NAME)"
+        elif group in OTHER_COMMANDS:
+            line = f"({group}/: {OTHER_COMMANDS[group]})"
+        out.append(line)
+    return "\n".join(out) + "\n"
+
+
+def print_help() -> None:
+    """`exodus --help`: Hydra's app help (conf/hydra/help/exodus.yaml), its config groups as working overrides."""
+    import contextlib
+    import io
+
+    buf = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(buf):
+            _app()
+    except SystemExit as exc:  # Hydra exits 0 after printing the help
+        if exc.code not in (0, None):
+            sys.stdout.write(buf.getvalue())
+            raise
+    sys.stdout.write(help_text(buf.getvalue()))
 
 
 def make_status_dir(sweep_dir: Path | None) -> Path:

@@ -82,6 +82,7 @@ def main(argv: list[str] | None = None) -> int:
         questions,
         robustness,
         run_experiments,
+        save_ema,
         tidy,
         world_inputs,
     )
@@ -129,13 +130,14 @@ def main(argv: list[str] | None = None) -> int:
             df = tidy(experiments, outcomes)
         seconds = time.perf_counter() - t0
         write_atomic(tmp / "experiments.csv", csv_bytes(df))
+        save_ema(df, tmp / "results.tar.gz")  # EMA's own format: ema_workbench.load_results reads it
         rob = robustness(df, settings.goal)
         write_atomic(tmp / "robustness.csv", csv_bytes(rob))
         x = world_inputs(df)
         cases, about = questions(df, settings.goal)
         found = {}
         for name, y in cases.items():
-            res = discover(x, y.reindex(x.index), settings)
+            res = discover(x, y.reindex(x.index), settings, question=about[name])
             found[name] = res
             _write_discovery(tmp, name, res, csv_bytes, write_atomic)
         summary = {

@@ -31,13 +31,17 @@ ROWS = (
     ("departures_poached", "  poached"),
     ("departures_spinout", "  spin-out"),
     ("departures_forced", "  forced"),
-    ("announced", "Announced (simulated)"),
-    ("announced_observed", "Announced (observed)"),
-    ("founders_remaining", "Co-founders remaining (simulated)"),
-    ("founders_observed", "Co-founders remaining (observed)"),
+    ("announced", "Announced to date (simulated)"),
+    ("founders_remaining", "Co-founders at the lab (simulated)"),
+    ("record_end", "The observed record ends"),
+    ("compared_on", "Compared with it up to"),
+    ("announced_to_record", "  announced (simulated)"),
+    ("announced_observed", "  announced (observed)"),
+    ("founders_to_record", "  co-founders at the lab (simulated)"),
+    ("founders_observed", "  co-founders at the lab (observed)"),
     ("mean_burnout", "Mean burnout"),
     ("mean_autonomy", "Mean autonomy"),
-    ("policy_cost", "Policy cost booked so far ($M)"),
+    ("policy_cost", "Policy cost booked so far ($M; refresh grants at the end)"),
 )
 
 

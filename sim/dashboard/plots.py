@@ -14,14 +14,15 @@ from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
+from sim.analysis import palette
 from sim.analysis.shocklabels import mark_shocks, shock_groups, shock_key
 from sim.config.params import UNITS
 from sim.dashboard.state import observed_data, team_state
 from sim.data import observed
 from sim.schema import CAUSES
 
-CAUSE_COLOURS = {"voluntary": "tab:blue", "poached": "tab:orange", "spinout": "tab:green", "forced": "tab:red"}
-SIM, OBS = "tab:blue", "black"
+CAUSE_COLOURS = {"voluntary": "tab:blue", "poached": "tab:orange", "spinout": "tab:green", "forced": "0.35"}
+SIM, OBS = palette.SIMULATED, palette.OBSERVED  # as in every figure: simulated blue, the record red
 DASHBOARD_DAYS = 10  # shocks this close share a letter: the dashboard's panels are small
 
 
@@ -38,7 +39,7 @@ def timeline_figure(model, daily: pd.DataFrame) -> Figure:
     window = pd.date_range(model.start, model.end, freq="D")
     groups = shock_groups(model.p.shocks if model.mech.shocks else [], model.start, model.end, within=DASHBOARD_DAYS)
     fig = Figure(figsize=(13, 6.6))  # a fixed layout: a layout engine doubles the drawing time
-    fig.subplots_adjust(left=0.045, right=0.99, top=0.93, bottom=0.13, wspace=0.2, hspace=0.22)
+    fig.subplots_adjust(left=0.06, right=0.99, top=0.93, bottom=0.13, wspace=0.24, hspace=0.22)
     axes = fig.subplots(2, 3, sharex=True)
     (ax_head, ax_ann, ax_cause), (ax_found, ax_well, ax_cost) = axes
 
@@ -52,6 +53,7 @@ def timeline_figure(model, daily: pd.DataFrame) -> Figure:
             pd.to_datetime(part.date), part.headcount, color=OBS, marker=marker[bound], zorder=3, label=label
         )
     ax_head.set_title("Headcount")
+    ax_head.set_ylabel("people", fontsize=8)
     ax_head.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax_ann.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax_cost.yaxis.set_major_locator(MaxNLocator(integer=True))
@@ -72,13 +74,15 @@ def timeline_figure(model, daily: pd.DataFrame) -> Figure:
         )
         ax_ann.plot(pd.Timestamp(last), anchor + per_day.sum(), "o", color=OBS, ms=3)
     ax_ann.plot(dates, ann_sim, color=SIM, label="simulated")
-    ax_ann.set_title("Announced departures (cumulative)", pad=14)  # room for the shocks' letters
+    ax_ann.set_title("Announced departures (cumulative)", pad=14)
+    ax_ann.set_ylabel("announcements", fontsize=8)  # room for the shocks' letters
 
     for c in CAUSES:
         ax_cause.plot(dates, daily[f"departures_{c}"].cumsum(), color=CAUSE_COLOURS[c], label=c)
     ax_cause.set_yscale("symlog", linthresh=10)
     ax_cause.set_ylim(0, max(10, 1.5 * daily[[f"departures_{c}" for c in CAUSES]].sum().max()))
     ax_cause.set_title("Departures by cause (cumulative, symlog)")
+    ax_cause.set_ylabel("people (symlog scale)", fontsize=8)
 
     record = window[window.date <= (last or model.start - dt.timedelta(days=1))]  # the record ends on its last post
     founders_obs = [observed.founders_remaining(d, obs["founders"]) for d in record.date]
@@ -88,17 +92,20 @@ def timeline_figure(model, daily: pd.DataFrame) -> Figure:
     ax_found.plot(dates, daily.founders_remaining, color=SIM, label="simulated")
     ax_found.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax_found.set_title("Co-founders remaining")
+    ax_found.set_ylabel("co-founders", fontsize=8)
 
-    ax_well.plot(dates, daily.mean_burnout, color="tab:red", label="burnout")
+    ax_well.plot(dates, daily.mean_burnout, color="tab:brown", label="burnout")
     ax_well.plot(dates, daily.mean_autonomy, color="tab:purple", label="autonomy")
     ax_well.plot(dates, daily.mean_mission, color="tab:olive", label="mission")
     ax_well.set_ylim(0, 1)
     ax_well.set_title("Mean burnout, autonomy, mission")
+    ax_well.set_ylabel("mean over staff (0-1)", fontsize=8)
 
     ax_cost.plot(dates, daily.departures.cumsum() - daily.departures_forced.cumsum(), color=SIM, label="chose to leave")
     ax_cost.plot(dates, daily.hires.cumsum(), color="tab:cyan", label="hires")
     ax_cost.set_ylim(bottom=0)
     ax_cost.set_title("Leavers by choice and hires (cumulative)")
+    ax_cost.set_ylabel("people", fontsize=8)
 
     months = pd.date_range(model.start, model.end, freq="MS")
     axes[1, 0].set_xticks(months[::2], [f"{m:%b %y}" for m in months[::2]])  # fixed ticks: cheaper than a locator

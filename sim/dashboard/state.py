@@ -268,7 +268,10 @@ def observed_data() -> dict:
 
 
 def key_figures(model: DashboardModel) -> dict:
-    """The numbers shown beside the plots, at the last simulated day."""
+    """The numbers shown beside the plots, at the last simulated day.
+
+    The simulated counts beside the observed ones (`*_to_record`) stop on the same day as the record, so the two
+    are the same quantity: past the record's last day the simulated run goes on, the record does not."""
     obs = observed_data()
     daily = model.series()
     n = model.days_run
@@ -276,6 +279,8 @@ def key_figures(model: DashboardModel) -> dict:
     seen = min(last, obs["end"])  # the record says nothing after its last day
     announced_obs = observed.announced_by_day(model.start, seen, obs["departures"]) if n else pd.Series(dtype=int)
     row = daily.iloc[-1] if n else None
+    upto = daily[daily.date <= seen] if n else daily  # the simulated days the record also covers
+    founders_now = int(row.founders_remaining) if n else int(_founders_now(model))
     return {
         "date": last.isoformat() if n else f"{model.start.isoformat()} (not started)",
         "days": n,
@@ -285,8 +290,12 @@ def key_figures(model: DashboardModel) -> dict:
         "departures": int(daily.departures.sum()),
         **{f"departures_{c}": int(daily[f"departures_{c}"].sum()) for c in CAUSES},
         "announced": int(daily.announced.sum()),
+        "founders_remaining": founders_now,
+        "record_end": obs["end"].isoformat(),
+        "compared_on": seen.isoformat() if n else "–",
+        "announced_to_record": int(upto.announced.sum()),
         "announced_observed": int(announced_obs.sum()),
-        "founders_remaining": int(row.founders_remaining) if n else int(_founders_now(model)),
+        "founders_to_record": int(upto.founders_remaining.iloc[-1]) if len(upto) else founders_now,
         "founders_observed": (
             observed.founders_remaining(seen, obs["founders"]) if obs["founders"] is not None else float("nan")
         ),
