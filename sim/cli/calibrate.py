@@ -59,7 +59,7 @@ def _same_posterior(a, b) -> bool:
 
 
 def calibrate_parser() -> argparse.ArgumentParser:
-    from sim.calibration import freeparams
+    from sim.config import freeparams
 
     p = argparse.ArgumentParser(
         prog="exodus-calibrate",
@@ -204,7 +204,8 @@ def targets_end() -> str:
 
 
 def sensitivity_parser() -> argparse.ArgumentParser:
-    from sim.calibration import freeparams, sensitivity
+    from sim.calibration import sensitivity
+    from sim.config import freeparams
 
     p = argparse.ArgumentParser(
         prog="exodus-sensitivity",

@@ -35,6 +35,7 @@ ALLOWED_TARGETS = frozenset(
     {
         "sim.cli.exodus.ValidateSweep",
         "sim.cli.fit.ValidateFit",
+        # Hydra's built-in launcher and sweeper, named as a config's _target_ names them (strings, not imports)
         "hydra._internal.core_plugins.basic_launcher.BasicLauncher",
         "hydra._internal.core_plugins.basic_sweeper.BasicSweeper",
         "hydra_plugins.exodus_sweeper.exodus_sweeper.ExodusSweeper",
@@ -116,7 +117,7 @@ def _resolve(cfg, key: str) -> str | None:
 
 def job_subdirs(cfg, jobs: list[list[str]]) -> list[str]:
     """The folder (relative to hydra.sweep.dir) of each job, as Hydra will name it."""
-    from hydra._internal.config_loader_impl import get_overrides_dirname
+    from hydra._internal.config_loader_impl import get_overrides_dirname  # no public API names a job's folder
     from hydra.core.override_parser.overrides_parser import OverridesParser
 
     parser = OverridesParser.create()
@@ -169,6 +170,7 @@ class Composer:
     """Hydra's config loader for the `exodus` app, as `hydra.main` would set it up from the same arguments."""
 
     def __init__(self, args, conf_dir: Path, calling_file: str):
+        # hydra.main's own loader, built from argv: the public compose API cannot read an app's command line
         from hydra._internal.hydra import Hydra
         from hydra._internal.utils import create_automatic_config_search_path
         from hydra.core.config_search_path import SearchPathQuery
@@ -293,7 +295,7 @@ def plan(args, conf_dir: Path, calling_file: str, check_run) -> Plan:
 
         sweep_dir = _resolve(cfg, "hydra.sweep.dir")
         check_writable("hydra.sweep.dir", sweep_dir or "results")
-        from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
+        from hydra._internal.core_plugins.basic_sweeper import BasicSweeper  # its grid expansion: no public API
 
         parser = OverridesParser.create(config_loader=composer.hydra.config_loader)
         params = OmegaConf.to_container(cfg.hydra.sweeper, resolve=False).get("params") or {}

@@ -10,8 +10,8 @@ import secrets
 from omegaconf import DictConfig
 
 from sim.config.defaults import CONF_DIR
+from sim.config.load import as_run_config
 from sim.config.params import RunConfig, model_params, schema, validate
-from sim.run.simulate import as_run_config
 
 
 def register_configs() -> None:

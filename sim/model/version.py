@@ -22,7 +22,9 @@ DECIDING = (
     "config/defaults.py",
     "run/simulate.py",
     "run/results.py",
-    "calibration/freeparams.py",
+    "config/freeparams.py",
+    "config/load.py",
+    "config/posterior.py",
     "calibration/targets.py",
 )
 
