@@ -3,6 +3,7 @@ parameters, the lever priors, the dashboard's sliders, the test battery's lever 
 checked against values known to be wrong, written here by hand rather than read from the table."""
 
 import math
+from pathlib import Path
 
 import pytest
 from omegaconf import OmegaConf
@@ -170,3 +171,20 @@ KNOWN_VALID = [
 @pytest.mark.parametrize(("path", "value"), KNOWN_VALID, ids=[f"{p}={v}" for p, v in KNOWN_VALID])
 def test_a_value_at_the_edge_of_its_meaning_is_accepted(path, value):
     check(_nested(path, value))
+
+
+def test_the_odd_lever_prior_table_matches_the_registry():
+    """docs/ODD.md's table of lever priors (lever, field, range, kind) is the registry's, row for row."""
+    odd = (Path(__file__).resolve().parents[1] / "docs" / "ODD.md").read_text()
+    table = odd.split("#### Lever priors", 1)[1].split("\n\n")[2]
+    rows = [[c.strip().strip("`") for c in line.strip("|").split("|")] for line in table.splitlines()[2:]]
+    expected = [
+        [
+            *registry.lever_field(p),
+            f"{p.prior.low:g}-{p.prior.high:g}",
+            "literature" if p.prior.literature else "assumption",
+        ]
+        for p in registry.LEVER
+        if p.prior
+    ]
+    assert [r[:4] for r in rows] == expected
