@@ -25,6 +25,8 @@ DECIDING = (
     "config/freeparams.py",
     "config/load.py",
     "config/posterior.py",
+    "config/registry.py",
+    "run/world.py",
     "calibration/targets.py",
 )
 
