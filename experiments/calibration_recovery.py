@@ -18,8 +18,8 @@ import pandas as pd
 import sim
 from sim.calibration import abcsmc as calibrate
 from sim.calibration import targets
-from sim.calibration.freeparams import apply
-from sim.run.simulate import as_run_config
+from sim.config.freeparams import apply
+from sim.config.load import as_run_config
 
 # a fast scenario: the xAI lab from 25 Jan 2026 (earlier events are history), runs cut at 12 Feb 2026, with
 # posting delays a fifth of the default (~6 days), so that February's quits are seen within the targets' window

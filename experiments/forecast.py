@@ -21,16 +21,14 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from tqdm import tqdm
 
 import sim
-from sim.calibration import freeparams, parallel, posterior
-from sim.config.params import model_params
+from sim.calibration import posterior
+from sim.config.load import as_run_config
 from sim.data import record
-from sim.model.lab import AttritionModel
 from sim.run.files import write_atomic
-from sim.run.results import collect
-from sim.run.simulate import as_run_config
+from sim.run.parallel import fan_out
+from sim.run.world import run_world
 
 FOUNDER_DAYS = (dt.date(2026, 2, 28), dt.date(2026, 3, 15), dt.date(2026, 3, 31))
 IN_SAMPLE_DAY = dt.date(2026, 2, 11)  # 6 of the 12 founders gone by 11 Feb 2026 (sim/data/founders.csv)
@@ -56,7 +54,7 @@ def destinations(deps: pd.DataFrame) -> pd.Series:
 def one(args) -> dict:
     """One draw: the founders gone on each day and the researchers' and engineers' moves by destination."""
     run, values, k, total = args
-    res = collect(AttritionModel(model_params(freeparams.apply(run, values)), seed=k).run())
+    res = run_world(run, values, seed=k)
     daily = res.daily.set_index("date")
     out = {f"founders gone by {d:%d %b}": total - int(daily.loc[d, "founders_remaining"]) for d in FOUNDER_DAYS}
     out[f"founders gone by {IN_SAMPLE_DAY:%d %b} (in-sample)"] = total - int(
@@ -120,12 +118,7 @@ def main(argv: list[str] | None = None) -> int:
     team = len(record.load().founders)  # the founding team of July 2023 (12: sim/data/founders.csv), owner included
     tasks = [(base, {n: float(post.samples.iloc[i][n]) for n in post.names}, k, team)
              for k, i in enumerate(post.draw_indices(args.draws))]  # fmt: skip
-    bar = {"total": args.draws, "desc": "forecast", "unit": "run", "leave": False, "file": sys.stderr}
-    if args.procs > 1:
-        with parallel.pool(args.procs) as pool:
-            rows = list(tqdm(pool.imap(one, tasks, chunksize=4), **bar))
-    else:
-        rows = list(tqdm(map(one, tasks), **bar))
+    rows = fan_out(one, tasks, args.procs, desc="forecast", chunksize=4)
     text = markdown(table(rows), args.draws, args.posterior, args.overrides)
     write_atomic(Path(args.out) / "forecast.md", text.encode())
     print(text)

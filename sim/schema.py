@@ -11,7 +11,6 @@ ROLE_UNIT = tuple(UNITS.index(u) for u in ("research", "research", "research", "
 
 CAUSES = ("voluntary", "poached", "spinout", "forced")
 VOLUNTARY, POACHED, SPINOUT, FORCED = range(len(CAUSES))
-CHOSEN_CAUSES = ("voluntary", "poached", "spinout")  # leaving by choice (what contagion counts)
 # where leavers go (sim/model/destinations.py): a kind per departure
 DEST_KINDS = ("rival_lab", "startup", "spinout", "other_tech", "out", "forced")
 

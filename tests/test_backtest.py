@@ -18,11 +18,12 @@ import pytest
 from scipy import stats
 
 import sim
-from sim.calibration import freeparams, posterior, targets
+from sim.calibration import posterior, targets
+from sim.config import freeparams
+from sim.config.load import as_run_config
 from sim.config.params import ConfigError
 from sim.data import observed, record
 from sim.data.observed import DataError
-from sim.run.simulate import as_run_config
 
 FEB = lambda d: dt.date(2026, 2, d)  # noqa: E731
 SHIPPED = observed.DATA

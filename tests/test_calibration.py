@@ -14,11 +14,12 @@ import pandas as pd
 import pytest
 
 import sim
-from sim.calibration import freeparams, posterior, predictive, targets
+from sim.calibration import posterior, predictive, targets
+from sim.config import freeparams
+from sim.config.load import as_run_config
 from sim.config.params import ConfigError
 from sim.data import observed
 from sim.data.observed import DataError
-from sim.run.simulate import as_run_config
 
 # a fast scenario for ABC tests: the xAI lab from 15 Jan 2026 (earlier events are history), runs cut at 12 Feb
 FAST = ["window.start=2026-01-15"]

@@ -28,8 +28,8 @@ import pandas as pd
 import pytest
 
 import sim
-from sim.analysis.shocklabels import shock_groups, shock_key
 from sim.dashboard import state
+from sim.figures.shocklabels import shock_groups, shock_key
 from sim.run.results import daily_table
 from sim.run.simulate import build_model
 

@@ -5,9 +5,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from experiments.make_design import design
+from sim.config.load import as_run_config
 from sim.config.params import ConfigError, RunConfig, set_path
 from sim.run.files import read_summary
-from sim.run.simulate import as_run_config
 from tests.cli_helpers import completed, exodus
 
 

@@ -6,10 +6,10 @@ import pandas as pd
 import pytest
 
 import sim
+from sim.config.load import as_run_config
 from sim.config.params import model_params
 from sim.model.agents import Employee, Firm, Spinout
 from sim.model.lab import AttritionModel
-from sim.run.simulate import as_run_config
 
 OVERRIDES = ("company.headcount=300",)
 

@@ -10,9 +10,9 @@ import pytest
 import sim
 from sim.analysis.compare import per_run, policy_table
 from sim.analysis.plots import _observed_cumulative, envelope, km_curves, plot_all
-from sim.analysis.shocklabels import shock_groups
 from sim.analysis.sweep import read_sweep, tenure_rows
 from sim.data.observed import load_departures
+from sim.figures.shocklabels import shock_groups
 from sim.run.files import read_summary, write_atomic, write_run
 
 POLICIES = ("none", "transparent_leadership")
@@ -245,7 +245,7 @@ def test_fit_figure_has_whole_number_ticks_and_a_legend_clear_of_the_headcount_l
 
     from sim.calibration.fitreport import fit_fig
     from sim.calibration.predictive import Predictive
-    from sim.run.simulate import as_run_config
+    from sim.config.load import as_run_config
 
     days = pd.date_range("2025-09-01", "2026-02-12").date
     rng = np.random.default_rng(0)
@@ -308,7 +308,7 @@ def test_a_policy_has_the_same_colour_in_every_figure(sweep, tmp_path, monkeypat
     """The Kaplan-Meier lines and the destination bars of a policy share its palette colour (none: black)."""
     from matplotlib.colors import to_rgba
 
-    from sim.analysis.palette import policy_color
+    from sim.figures.palette import policy_color
 
     figs = _figures(sweep, tmp_path, monkeypatch)
     assert {"tenure_km", "destinations"} <= set(figs)

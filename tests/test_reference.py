@@ -4,10 +4,10 @@ import numpy as np
 import pytest
 
 import sim
+from sim.config.load import as_run_config
 from sim.config.params import model_params
 from sim.model.lab import AttritionModel
 from sim.model.workforce import NEVER
-from sim.run.simulate import as_run_config
 from sim.schema import CAUSES, COL
 from tests.reference import ReferenceModel
 

@@ -15,8 +15,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sim.calibration import freeparams, posterior
+import sim.config.posterior
+from sim.calibration import posterior
 from sim.cli.exodus import main
+from sim.config import freeparams
 from sim.config.confdir import package_dir
 from sim.config.params import CompanyConfig, ConfigError, RunConfig, set_path
 from sim.data.observed import DataError
@@ -343,7 +345,7 @@ def test_an_incomplete_posterior_is_never_installed(tmp_path, capsys):
 def test_install_never_writes_into_an_installed_package(tmp_path, capsys, monkeypatch):
     fake = tmp_path / "lib" / "site-packages" / "sim" / "data"
     fake.mkdir(parents=True)
-    monkeypatch.setattr(posterior, "DATA", fake)
+    monkeypatch.setattr(sim.config.posterior, "DATA", fake)
     err = _calibrate(["--posterior", "xai", "--install", "--out", str(tmp_path / "o")], capsys)
     assert "--install=" in err and "never writes into an installed package" in err
     assert not any(fake.iterdir())
@@ -401,7 +403,7 @@ def test_input_errors_pickle_back_whole(error):
 
 
 def test_a_config_error_in_a_worker_ends_the_pool_with_its_message():
-    from sim.calibration import parallel
+    from sim.run import parallel
     from sim.run.simulate import as_run_config
 
     def work():
@@ -439,7 +441,7 @@ def test_a_fifo_is_refused_at_once_wherever_a_file_is_read(fifo, tmp_path):
 
 
 def test_a_file_over_the_size_limit_is_refused(tmp_path):
-    from sim.config.readfile import read_bytes
+    from sim.data.readfile import read_bytes
 
     big = tmp_path / "big.csv"
     big.write_bytes(b"x" * 2001)

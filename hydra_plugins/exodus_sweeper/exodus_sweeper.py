@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
+from hydra._internal.core_plugins.basic_sweeper import BasicSweeper  # the grid sweeper extended: only exported here
 from hydra.core.config_store import ConfigStore
 from hydra.core.override_parser.overrides_parser import OverridesParser
 from omegaconf import OmegaConf
@@ -59,7 +59,7 @@ class ExodusSweeper(BasicSweeper):
 
     def _job_dirs(self, batch):
         """Each job's folder, computed from its overrides as Hydra will; None if it cannot be known beforehand."""
-        from hydra._internal.config_loader_impl import get_overrides_dirname
+        from hydra._internal.config_loader_impl import get_overrides_dirname  # no public API names a job's folder
 
         from sim.cli.sweeper import MOVES_FOLDER, swept_keys
 

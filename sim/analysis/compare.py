@@ -8,13 +8,13 @@ import datetime as dt
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+from sim.analysis.netvalue import value_columns
+from sim.analysis.paired import LEVEL, CompareError, pairs, t_interval
 from sim.schema import CAUSES
 
 CHECK_DATE = dt.date(2026, 2, 28)  # issue 4: departures by the end of Feb 2026
 OBSERVED_WEEK = (dt.date(2026, 2, 6), dt.date(2026, 2, 12))  # the announcements of sim/data/departures.csv
-LEVEL = 0.90  # two-sided level of every interval in the table
 METRICS = (
     *(f"departures_{c}" for c in CAUSES),
     "departures",
@@ -23,10 +23,6 @@ METRICS = (
     "announced_feb6_12",
     "cost_total",
 )
-
-
-class CompareError(ValueError):
-    """A sweep that cannot be compared (no baseline runs, nothing to pair); the message says why."""
 
 
 def run_metrics(daily: pd.DataFrame, start: dt.date, end: dt.date) -> dict:
@@ -57,40 +53,6 @@ def _date(value) -> dt.date:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
 
 
-def t_interval(values, level: float = LEVEL) -> tuple[float, float, float, int]:
-    """Mean and two-sided t-interval of the mean; (mean, nan, nan, n) with fewer than 2 values."""
-    x = np.asarray(values, dtype=float)
-    x = x[~np.isnan(x)]
-    n = x.size
-    if n == 0:
-        return np.nan, np.nan, np.nan, 0
-    mean = float(x.mean())
-    if n < 2:
-        return mean, np.nan, np.nan, n
-    sem = float(x.std(ddof=1) / np.sqrt(n))
-    if sem == 0:
-        return mean, mean, mean, n
-    lo, hi = stats.t.interval(level, df=n - 1, loc=mean, scale=sem)
-    return mean, float(lo), float(hi), n
-
-
-def pairs(metrics: pd.DataFrame, baseline: str = "none", metric: str = "departures") -> pd.DataFrame:
-    """One row per (arm, scenario, seed) that has a baseline run on the same scenario and seed:
-    the arm's value, the baseline's, their difference (arm - baseline) and both costs."""
-    base_runs = metrics[metrics.arm == baseline]
-    if base_runs.empty:
-        found = ", ".join(sorted(metrics.arm.unique()))
-        raise CompareError(f"no complete runs of baseline policy {baseline!r} (policies found: {found})")
-    base = base_runs[["scenario", "seed", metric, "cost_total"]].rename(
-        columns={metric: "baseline_value", "cost_total": "baseline_cost"}
-    )
-    others = metrics[metrics.arm != baseline][["arm", "scenario", "seed", "run", metric, "cost_total"]]
-    out = others.rename(columns={metric: "value"}).merge(base, on=["scenario", "seed"], how="inner")
-    out.insert(0, "metric", metric)
-    out["difference"] = out["value"] - out["baseline_value"]
-    return out.sort_values(["arm", "scenario", "seed"], kind="stable").reset_index(drop=True)
-
-
 def policy_table(metrics: pd.DataFrame, baseline: str = "none", level: float = LEVEL) -> pd.DataFrame:
     """One row per arm: mean figures over its runs; the paired difference in total departures from the
     baseline with its t-interval; departures averted (minus that difference); mean cost with a t-interval;
@@ -116,8 +78,6 @@ def policy_table(metrics: pd.DataFrame, baseline: str = "none", level: float = L
         rows.append(row)
     table = pd.DataFrame(rows)
     if "attrition_cost" in metrics:  # valued runs (sim.value): attrition cost avoided, net value, ROI, break-even
-        from sim.analysis.netvalue import value_columns
-
         table = table.merge(value_columns(metrics, baseline, level), on="policy", how="left")
     order = table.assign(_base=table.policy != baseline).sort_values(
         ["_base", "averted", "policy"], ascending=[True, False, True], kind="stable"
@@ -150,3 +110,17 @@ def destination_table(runs: pd.DataFrame, counts: pd.DataFrame | None, level: fl
     return out.sort_values(["policy", "level", "mean"], ascending=[True, False, False], kind="stable").reset_index(
         drop=True
     )
+
+
+__all__ = [
+    "CHECK_DATE",
+    "LEVEL",
+    "METRICS",
+    "CompareError",
+    "destination_table",
+    "pairs",
+    "per_run",
+    "policy_table",
+    "run_metrics",
+    "t_interval",
+]

@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from sim.analysis import palette
 from sim.analysis.plots import _footer
+from sim.figures import palette
 
 
 def tradeoff_figure(trajectory: pd.DataFrame, chosen: int, question: str) -> Figure:

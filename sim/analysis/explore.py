@@ -1,7 +1,7 @@
 """Exploratory analysis with EMA Workbench (the `explore` extra): the model as an EMA model, experiments over
 uncertain worlds x policies, scenario discovery (PRIM and CART) and a robustness ranking.
 
-Uncertainties: the free parameters that decide who leaves (sim/calibration/freeparams.py; the three observation
+Uncertainties: the free parameters that decide who leaves (sim/config/freeparams.py; the three observation
 parameters change only what is announced, so they are left out), each over its prior (or the posterior's central
 interval), and every lever's effect size over its prior (sim/config/leverpriors.py); `seed` is an uncertainty too
 (replication noise), kept out of scenario discovery. The money settings (bonus and refresh grant in years of pay,
@@ -21,8 +21,8 @@ import pandas as pd
 
 from sim.analysis import worlds
 from sim.analysis.robustness import robustness_table
-from sim.calibration import freeparams, posterior
-from sim.config import leverpriors
+from sim.calibration import posterior
+from sim.config import freeparams, leverpriors
 from sim.schema import POLICIES
 
 OBSERVATION_ONLY = ("announce_scale", "burst_gain", "delay_scale")  # change what is seen, not who leaves

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from sim.analysis.compare import LEVEL, pairs, t_interval
+from sim.analysis.paired import LEVEL, pairs, t_interval
 
 COLUMNS = (
     "attrition_cost",

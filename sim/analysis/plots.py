@@ -19,9 +19,9 @@ from lifelines import KaplanMeierFitter
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from sim.analysis import palette
-from sim.analysis.shocklabels import mark_shocks, shock_groups, shock_key
 from sim.data import observed
+from sim.figures import palette
+from sim.figures.shocklabels import mark_shocks, shock_groups, shock_key
 from sim.run.files import write_atomic
 
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)

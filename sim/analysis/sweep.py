@@ -31,7 +31,6 @@ RUN_FILES = ("daily.csv", "departures.csv", "summary.json")
 RUN_SIGNS = (COMPLETE, FAILED, ".hydra", "summary.json")  # any of these makes a folder a run folder
 OWN_RUN_SIGNS = (COMPLETE, FAILED, "summary.json")  # a job folder holding replicates is a run itself only with these
 REPLICATE = re.compile(r"seed=-?\d+")  # the name of a replicate's folder inside its job's folder (`replicates` > 1)
-ARM_FIELDS = ("policy", "lever")  # what a policy decides; everything else is the uncertain world
 NOT_SCENARIO = ("policy", "lever", "study", "seed", "replicates")
 LABEL_SKIP = ("policy", "seed", "replicates", "study", "experiment", "+experiment", "hydra")
 

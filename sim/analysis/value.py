@@ -17,7 +17,7 @@ import yaml
 
 from sim.config.defaults import CONF_DIR
 from sim.config.params import ROLES, ConfigError, from_mapping
-from sim.config.readfile import read_text
+from sim.data.readfile import read_text
 
 DEFAULT_FILE = CONF_DIR / "value" / "default.yaml"
 

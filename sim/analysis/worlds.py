@@ -12,8 +12,7 @@ import functools
 from collections.abc import Mapping
 
 from sim.analysis import value
-from sim.calibration import freeparams
-from sim.config import leverpriors
+from sim.config import freeparams, leverpriors
 from sim.config.params import ROLES, ConfigError, RunConfig
 
 FIELD_PRIORS = {p.field: p for p in leverpriors.PRIORS}  # lever fields are unique across levers
@@ -30,7 +29,7 @@ OUTCOMES = ("departures", "founders_remaining", "policy_cost", "attrition_cost")
 def base_run(policy: str, overrides: tuple[str, ...] = ()) -> RunConfig:
     """The run config of `policy` with `overrides` (Hydra syntax), composed once per process."""
     from sim.config.compose import compose
-    from sim.run.simulate import as_run_config
+    from sim.config.load import as_run_config
 
     return as_run_config(compose([f"policy={policy}", *overrides]))
 
@@ -43,7 +42,7 @@ def valuation(path: str = "") -> value.ValueConfig:
 def world_config(
     policy: str, seed: int, free: Mapping[str, float], levers: Mapping[str, float], overrides: tuple[str, ...] = ()
 ) -> RunConfig:
-    """The config of one world under `policy`: free parameters (sim/calibration/freeparams.py names), lever effect sizes
+    """The config of one world under `policy`: free parameters (sim/config/freeparams.py names), lever effect sizes
     (sim/config/leverpriors.py field names) and policy SETTINGS set on a copy of the policy's config, and the seed."""
     run = freeparams.apply(base_run(policy, tuple(overrides)), dict(free))
     run = copy.copy(run)

@@ -5,7 +5,7 @@ bins over 1-12 Feb 2026, late announcements, founders left on 11 Feb, headcount 
 below 1,000), compared by pyabc's adaptive L1 distance (Prangle 2017): each statistic is
 divided by its mean absolute deviation over the last generation's simulations, so counts of
 a few announcements and a headcount shortfall of tens of people weigh alike, and a statistic
-that every simulation matches drops out. Priors: `sim.calibration.freeparams`.
+that every simulation matches drops out. Priors: `sim.config.freeparams`.
 
 Parallel and reproducible: pyabc's own parallel samplers reseed each worker from the OS, so
 their results differ between runs (pyabc issues #392, #400). The default sampler here is
@@ -33,15 +33,15 @@ import pyabc
 from pyabc.distance.scale import mean_absolute_deviation
 from pyabc.sampler import MappingSampler
 from scipy import special
-from tqdm import tqdm
 
-from sim.calibration import freeparams, parallel, targets
+from sim.calibration import targets
 from sim.calibration.posterior import Posterior
-from sim.config.params import ConfigError, RunConfig, model_params
-from sim.model.lab import AttritionModel
+from sim.config import freeparams
+from sim.config.params import ConfigError, RunConfig
 from sim.model.version import model_fingerprint
-from sim.run.results import collect
+from sim.run import parallel
 from sim.run.simulate import config_hash, package_versions
+from sim.run.world import run_world
 
 SAMPLERS = ("seeded", "multicore", "dask", "redis")
 
@@ -95,8 +95,7 @@ class Simulator:
 
     def run(self, theta, seed: int):
         """One simulation at `theta` (a mapping of free-parameter values) with `seed`: the Result."""
-        run = freeparams.apply(self.base, {n: float(theta[n]) for n in self.names})
-        return collect(AttritionModel(model_params(run), seed=seed).run())
+        return run_world(self.base, {n: float(theta[n]) for n in self.names}, seed=seed)
 
     def __call__(self, z) -> dict[str, float]:
         """pyabc's call: `z` holds each parameter on the unbounded scale (see `from_z`)."""
@@ -157,15 +156,11 @@ class SeededMappingSampler(MappingSampler):
         cap = int(max_eval) if np.isfinite(max_eval) else None
         fn = functools.partial(self.map_function, self.pickle(simulate_one))
         tasks = [(s, cap) for s in seeds]
-        if self.procs > 1:
-            if self._pool is None:
-                self._pool = parallel.pool(self.procs)
-            mapped = self._pool.imap(fn, tasks, chunksize=1)
-        else:
-            mapped = map(fn, tasks)
+        if self.procs > 1 and self._pool is None:
+            self._pool = parallel.pool(self.procs)  # kept open across generations
         label = "ABC calibration sample" if t < 0 else f"ABC generation {t}"
         states = np.random.get_state(), random.getstate()  # noqa: NPY002 - tasks in this process reseed them
-        results = list(tqdm(mapped, total=n, desc=label, unit="particle", disable=not self.progress, leave=False))
+        results = parallel.fan_out(fn, tasks, desc=label, unit="particle", progress=self.progress, workers=self._pool)
         np.random.set_state(states[0])  # noqa: NPY002 - so the main process's draws do not depend on `procs`
         random.setstate(states[1])
         self.nr_evaluations_ = sum(r[1] for r in results)
@@ -186,7 +181,7 @@ class SeededMappingSampler(MappingSampler):
 
 def prior(names) -> pyabc.Distribution:
     """pyabc prior of the named free parameters on the unbounded scale z (`from_z`): standard logistic, which is
-    exactly the uniform or log-uniform prior of `sim.calibration.freeparams` mapped through logit(F(value))."""
+    exactly the uniform or log-uniform prior of `sim.config.freeparams` mapped through logit(F(value))."""
     return pyabc.Distribution(**{p.name: pyabc.RV("logistic", 0, 1) for p in freeparams.lookup(names, "params")})
 
 

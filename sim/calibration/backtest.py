@@ -19,19 +19,17 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from tqdm import tqdm
 
-from sim.calibration import freeparams, parallel, targets
+from sim.calibration import targets
 from sim.calibration.posterior import Posterior
-from sim.config.params import ConfigError, RunConfig, model_params
+from sim.config.params import ConfigError, RunConfig
 from sim.data import observed
 from sim.data.record import Record, cut
-from sim.model.lab import AttritionModel
-from sim.run.results import collect
+from sim.run.parallel import fan_out
+from sim.run.world import run_world
 
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 DAILY = ("announced", "founders_remaining", "headcount")
-KINDS = ("announced", "founders_remaining", "headcount", "count")
 
 
 @dataclass
@@ -103,7 +101,7 @@ def simulated_values(daily: pd.DataFrame, departures: pd.DataFrame, obs: pd.Data
 
 def _one(args):
     run, values, k, obs = args
-    res = collect(AttritionModel(model_params(freeparams.apply(run, values)), seed=k).run())
+    res = run_world(run, values, seed=k)
     daily = res.daily[["date", *DAILY]].copy()
     daily.insert(0, "draw", k)
     return daily, simulated_values(res.daily, res.departures, obs)
@@ -117,12 +115,7 @@ def forecast(run: RunConfig, post: Posterior, draws: int, obs: pd.DataFrame, win
     base.shocks = [s for s in run.shocks if s.date <= window_end.isoformat()]  # later ones cannot act before the end
     tasks = [(base, {n: float(post.samples.iloc[i][n]) for n in post.names}, k, obs)
              for k, i in enumerate(post.draw_indices(draws))]  # fmt: skip
-    bar = {"total": draws, "desc": "forecast", "unit": "run", "disable": not progress, "leave": False}
-    if procs > 1:
-        with parallel.pool(procs) as pool:
-            out = list(tqdm(pool.imap(_one, tasks, chunksize=1), **bar))
-    else:
-        out = list(tqdm(map(_one, tasks), **bar))
+    out = fan_out(_one, tasks, procs, desc="forecast", progress=progress)
     return pd.concat([d for d, _ in out], ignore_index=True), np.vstack([v for _, v in out])
 
 

@@ -12,12 +12,13 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 
-from sim.analysis.shocklabels import mark_shocks, shock_groups, shock_key
-from sim.calibration import freeparams, targets
+from sim.calibration import targets
 from sim.calibration.posterior import Posterior  # noqa: E402
 from sim.calibration.predictive import Predictive, bands, coverage, stat_checks  # noqa: E402
+from sim.config import freeparams
 from sim.config.params import RunConfig  # noqa: E402
 from sim.data import observed  # noqa: E402
+from sim.figures.shocklabels import mark_shocks, shock_groups, shock_key
 from sim.run.files import csv_bytes, json_bytes, write_atomic  # noqa: E402
 
 LEVEL = 0.9

@@ -12,14 +12,13 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from tqdm import tqdm
 
-from sim.calibration import freeparams, parallel, targets
+from sim.calibration import targets
 from sim.calibration.posterior import Posterior
-from sim.config.params import RunConfig, model_params
+from sim.config.params import RunConfig
 from sim.data import observed
-from sim.model.lab import AttritionModel
-from sim.run.results import collect
+from sim.run.parallel import fan_out
+from sim.run.world import run_world
 
 DAILY = ("announced", "founders_remaining", "headcount", "departures")
 BANDS = (0.05, 0.25, 0.5, 0.75, 0.95)
@@ -35,7 +34,7 @@ class Predictive:
 
 def _one(args):
     run, values, k, spec = args
-    res = collect(AttritionModel(model_params(freeparams.apply(run, values)), seed=k).run())
+    res = run_world(run, values, seed=k)
     daily = res.daily[["date", *DAILY]].copy()
     daily.insert(0, "draw", k)
     stats = {"draw": k, **spec.simulated(res.daily, res.departures)}
@@ -61,12 +60,7 @@ def simulate(
     rows = post.draw_indices(draws)
     names = post.names
     tasks = [(base, {n: float(post.samples.iloc[i][n]) for n in names}, k, spec) for k, i in enumerate(rows)]
-    bar = {"total": draws, "desc": "posterior predictive", "unit": "run", "disable": not progress, "leave": False}
-    if procs > 1:
-        with parallel.pool(procs) as pool:
-            out = list(tqdm(pool.imap(_one, tasks, chunksize=1), **bar))
-    else:
-        out = list(tqdm(map(_one, tasks), **bar))
+    out = fan_out(_one, tasks, procs, desc="posterior predictive", progress=progress)
     daily = pd.concat([d for d, _ in out], ignore_index=True)
     return Predictive(daily, pd.DataFrame([s for _, s in out]))
 

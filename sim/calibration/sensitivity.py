@@ -11,7 +11,6 @@ not inflated by it, because a row that changes only a parameter keeps its base r
 from __future__ import annotations
 
 import dataclasses
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,13 +24,12 @@ from SALib.analyze import morris as morris_analyze  # noqa: E402
 from SALib.analyze import sobol as sobol_analyze  # noqa: E402
 from SALib.sample import morris as morris_sample  # noqa: E402
 from SALib.sample import sobol as sobol_sample  # noqa: E402
-from tqdm import tqdm  # noqa: E402
 
-from sim.calibration import freeparams, parallel  # noqa: E402
-from sim.config.params import ConfigError, RunConfig, model_params  # noqa: E402
-from sim.model.lab import AttritionModel  # noqa: E402
+from sim.config import freeparams
+from sim.config.params import ConfigError, RunConfig  # noqa: E402
 from sim.run.files import csv_bytes, json_bytes, write_atomic  # noqa: E402
-from sim.run.results import collect  # noqa: E402
+from sim.run.parallel import fan_out  # noqa: E402
+from sim.run.world import run_world  # noqa: E402
 
 SEED_FACTOR = "replication_seed"
 OUTCOMES = ("departures", "departures_voluntary", "departures_poached", "announced", "founders_remaining")
@@ -85,8 +83,7 @@ def row_seeds(units: np.ndarray, method: str, seed: int) -> np.ndarray:
 
 def _run(args) -> float:
     run, values, seed, outcome = args
-    model = AttritionModel(model_params(freeparams.apply(run, values, where="sensitivity")), seed=seed).run()
-    return float(collect(model).summary[outcome])
+    return float(run_world(run, values, seed=seed, where="sensitivity").summary[outcome])
 
 
 def analyse(
@@ -111,12 +108,7 @@ def analyse(
         (base, dict(zip(names, map(float, row), strict=True)), int(s), outcome)
         for row, s in zip(values, seeds, strict=True)
     ]
-    bar = {"total": len(tasks), "desc": f"{method} design", "unit": "run", "disable": not progress, "leave": False}
-    if procs > 1:
-        with parallel.pool(procs) as pool:
-            y = np.array(list(tqdm(pool.imap(_run, tasks, chunksize=4), **bar)))  # imap keeps the design's order
-    else:
-        y = np.array(list(tqdm(map(_run, tasks), **bar)))
+    y = np.array(fan_out(_run, tasks, procs, desc=f"{method} design", progress=progress, chunksize=4))
     prob = problem(names)
     if method == "sobol":
         si = sobol_analyze.analyze(prob, y, calc_second_order=False, seed=seed)
@@ -191,19 +183,6 @@ def figure(res: Sensitivity, path: Path) -> Path:
     plt.close(fig)
     tmp.replace(path)
     return path
-
-
-def read(out: Path) -> Sensitivity:
-    """A written analysis, back from its folder (to re-plot it without running it again)."""
-    out = Path(out)
-    meta = json.loads((out / "sensitivity.json").read_text())
-    design = pd.read_csv(out / "design.csv")
-    names = [c for c in design.columns if not c.startswith("u_") and c not in ("seed", meta["outcome"])]
-    settings = {k: v for k, v in meta.items() if k != "indices"}
-    indices = pd.read_csv(out / "indices.csv")
-    return Sensitivity(
-        meta["method"], meta["outcome"], names, design, design[meta["outcome"]].to_numpy(), indices, settings
-    )
 
 
 def write(res: Sensitivity, out: Path) -> Path:

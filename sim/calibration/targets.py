@@ -55,13 +55,6 @@ def observed_daily() -> pd.Series:
     return observed.announced_by_day(START, END)
 
 
-def observed_late(departures: pd.DataFrame | None = None) -> int:
-    """Observed announcements about departures weeks earlier: the rows whose note says the person 'had left'."""
-    d = observed.load_departures() if departures is None else departures
-    inside = (d["announced"] >= START) & (d["announced"] <= END)
-    return int((inside & d["note"].str.lower().str.contains("had left")).sum())
-
-
 def observed_headcount_floor() -> int:
     """The reported lower bound on headcount near HEADCOUNT_DAY."""
     h = observed.load_headcount()
@@ -79,16 +72,6 @@ def observed_stats() -> dict[str, float]:
 def _window_sum(series: pd.Series, first: dt.date, last: dt.date) -> int:
     idx = np.array(series.index)
     return int(series[(idx >= first) & (idx <= last)].sum())
-
-
-def simulated_daily(daily: pd.DataFrame) -> pd.Series:
-    """Announcements per day over START..END from a run's daily table (the run must cover the window)."""
-    d = daily.set_index("date")["announced"]
-    days = pd.date_range(START, END, freq="D").date
-    missing = [day for day in (days[0], days[-1]) if day not in d.index]
-    if missing:
-        raise ValueError(f"the run's window does not cover {START}..{END} (missing {missing[0]})")
-    return d.loc[list(days)].rename_axis("date")
 
 
 def simulated_stats(daily: pd.DataFrame, departures: pd.DataFrame, headcount_floor: int) -> dict[str, float]:

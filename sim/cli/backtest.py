@@ -29,7 +29,7 @@ def _date(value: str) -> dt.date:
 
 
 def parser() -> argparse.ArgumentParser:
-    from sim.calibration import freeparams
+    from sim.config import freeparams
 
     p = argparse.ArgumentParser(
         prog=PROG,

@@ -60,7 +60,7 @@ def _same_posterior(a, b) -> bool:
 
 
 def calibrate_parser() -> argparse.ArgumentParser:
-    from sim.calibration import freeparams
+    from sim.config import freeparams
 
     p = argparse.ArgumentParser(
         prog="exodus-calibrate",
@@ -227,7 +227,8 @@ def use_line(out: Path, name: str, conf_dir: Path) -> str:
 
 def _check_install(args) -> None:
     """Refuse `--install` before any work when it could not ship a complete posterior where exodus may write."""
-    from sim.calibration import freeparams, posterior
+    from sim.calibration import posterior
+    from sim.config import freeparams
     from sim.config.compose import CONF_DIR
 
     if not args.posterior:
@@ -253,7 +254,8 @@ def targets_end() -> str:
 
 
 def sensitivity_parser() -> argparse.ArgumentParser:
-    from sim.calibration import freeparams, sensitivity
+    from sim.calibration import sensitivity
+    from sim.config import freeparams
 
     p = argparse.ArgumentParser(
         prog="exodus-sensitivity",

@@ -28,6 +28,7 @@ from sim.analysis.sweep import adhoc_study
 from sim.calibration.posterior import resolve_path as posterior_csv
 from sim.cli import sweeper
 from sim.cli.notice import if_slow
+from sim.cli.sweeper import STATUS_ENV, report, sweep_summary
 from sim.config.compose import CONF_DIR, check, register_configs
 from sim.config.params import ConfigError, RunConfig
 from sim.data.observed import DataError
@@ -214,33 +215,10 @@ def save_hydra_files(cfg: DictConfig, hc, out_dir: Path) -> None:
     write_atomic(hydra_dir / "overrides.yaml", OmegaConf.to_yaml(hc.overrides.task).encode())
 
 
-STATUS_ENV = "EXODUS_STATUS_DIR"
-
-
-def report(job: str, status: str) -> None:
-    """Tell the launching `exodus` how this job ended (a file per job in the sweep's status folder)."""
-    folder = os.environ.get(STATUS_ENV)
-    if not folder:
-        return
-    try:
-        write_atomic(Path(folder) / job, (status + "\n").encode())
-    except OSError as exc:
-        print(f"[exodus] could not report job {job}'s status ({exc})", file=sys.stderr)
-
-
-def sweep_summary(status_dir: Path, jobs: int) -> tuple[int, list[str]]:
-    """Jobs that reported and the failures (one line each; a job that never reported counts as failed)."""
-    reports = {p.name: p.read_text().strip() for p in status_dir.iterdir() if not p.name.startswith(".")}
-    failures = [r.split("\t", 1)[1] if "\t" in r else r for r in reports.values() if r.startswith("failed")]
-    missing = max(jobs - len(reports), 0)
-    failures += [f"{missing} job(s) ended without reporting (killed, or the launcher failed)"] if missing else []
-    return len(reports), failures
-
-
 def main(argv: list[str] | None = None) -> None:
     """`exodus`: check the whole command line (sim/cli/guard.py) before Hydra runs anything, run it, and for a sweep
     end with a one-line summary and a non-zero status if any job failed."""
-    from hydra._internal.utils import get_args_parser
+    from hydra._internal.utils import get_args_parser  # hydra.main's parser: argv read exactly as Hydra will
 
     from sim.cli.guard import plan
 

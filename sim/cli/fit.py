@@ -50,10 +50,9 @@ def objective(run, settings: FitSettings) -> float:
     import datetime as dt
 
     from sim.calibration import targets
-    from sim.config.params import ConfigError, model_params
+    from sim.config.params import ConfigError
     from sim.data import record
-    from sim.model.lab import AttritionModel
-    from sim.run.results import collect
+    from sim.run.world import run_world
 
     if settings.replicates < 1:
         raise ConfigError("fit.replicates", settings.replicates, "an integer >= 1")
@@ -68,7 +67,7 @@ def objective(run, settings: FitSettings) -> float:
     obs = spec.observed
     total = 0.0
     for r in range(settings.replicates):
-        res = collect(AttritionModel(model_params(run), seed=run.seed + r).run())
+        res = run_world(run, seed=run.seed + r)
         total += distance(spec.simulated(res.daily, res.departures), obs, settings.scales)
     return total / settings.replicates
 

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import copy
 import os
-import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,12 +31,14 @@ from pathlib import Path
 import yaml
 from omegaconf import OmegaConf
 
+from sim.config.hydraerrors import culprit, one_line
 from sim.config.params import ConfigError
 
 ALLOWED_TARGETS = frozenset(
     {
         "sim.cli.exodus.ValidateSweep",
         "sim.cli.fit.ValidateFit",
+        # Hydra's built-in launcher and sweeper, named as a config's _target_ names them (strings, not imports)
         "hydra._internal.core_plugins.basic_launcher.BasicLauncher",
         "hydra._internal.core_plugins.basic_sweeper.BasicSweeper",
         "hydra_plugins.exodus_sweeper.exodus_sweeper.ExodusSweeper",
@@ -176,7 +177,7 @@ def _resolve(cfg, key: str) -> str | None:
 
 def job_subdirs(cfg, jobs: list[list[str]]) -> list[str]:
     """The folder (relative to hydra.sweep.dir) of each job, as Hydra will name it."""
-    from hydra._internal.config_loader_impl import get_overrides_dirname
+    from hydra._internal.config_loader_impl import get_overrides_dirname  # no public API names a job's folder
     from hydra.core.override_parser.overrides_parser import OverridesParser
 
     parser = OverridesParser.create()
@@ -238,6 +239,7 @@ class Composer:
     """Hydra's config loader for the `exodus` app, as `hydra.main` would set it up from the same arguments."""
 
     def __init__(self, args, conf_dir: Path, calling_file: str, config_name: str = "config"):
+        # hydra.main's own loader, built from argv: the public compose API cannot read an app's command line
         from hydra._internal.hydra import Hydra
         from hydra._internal.utils import create_automatic_config_search_path
         from hydra.core.config_search_path import SearchPathQuery
@@ -270,48 +272,6 @@ class Composer:
 
     def is_group(self, key: str) -> bool:
         return self.hydra.config_loader.repository.group_exists(key.lstrip("+~"))
-
-
-def one_line(exc: BaseException) -> str:
-    """A Hydra or OmegaConf error as one line: its first line, the key it concerns and its cause's first line."""
-    if isinstance(exc, yaml.YAMLError):
-        return "YAML syntax error: " + " ".join(str(exc).split())
-    parts = []
-    for e in (exc, exc.__cause__):
-        if e is None:
-            continue
-        text = " ".join(str(e).split("\n")[0].split()).rstrip(":")
-        key = getattr(e, "full_key", None)
-        if key and key not in text:
-            text = f"{key}: {text}"
-        if text and text not in parts:
-            parts.append(text)
-    text = str(exc).split("Config search path")[0]
-    found = re.search(r"full_key: (\S+)", text)
-    if found and found.group(1) not in " ".join(parts):
-        detail = [ln.strip() for ln in text.splitlines()[1:] if ln.strip() and ":" not in ln.strip()[:12]]
-        parts.append(f"{found.group(1)}: {detail[0] if detail else 'refused'}")
-    rest = [ln.strip() for ln in text.splitlines()[1:] if ln.strip()]
-    if rest and len(rest) <= 60 and "Available options" in text:
-        parts.append("available: " + ", ".join(r for r in rest if not r.startswith("Available")))
-    return "; ".join(parts) or type(exc).__name__
-
-
-def culprit(exc: BaseException, overrides: list[str]) -> tuple[str, str]:
-    """The override an error is about (its key and value), or the whole command line."""
-    text = f"{exc} {exc.__cause__ or ''}"
-    key = getattr(exc.__cause__, "full_key", None) or getattr(exc, "full_key", None)
-    for line in reversed(overrides):
-        k, _, v = line.partition("=")
-        bare = k.lstrip("+~")
-        for one in v.split(","):
-            if line in text or (key and bare == key) or f"'{bare}/{one}'" in text or f"/{bare}/{one}.yaml" in text:
-                return bare, one if f"{bare}/{one}" in text else v
-    found = re.search(r"full_key: (\S+)", text)
-    value = re.search(r"Value '([^']*)'", text)
-    if found:
-        return found.group(1), value.group(1) if value else "(from a config file)"
-    return "command line", " ".join(overrides)
 
 
 def _get_dotted(data, key: str):
@@ -367,7 +327,7 @@ def plan(args, conf_dir: Path, calling_file: str, check_run, config_name: str = 
 
         sweep_dir = _resolve(cfg, "hydra.sweep.dir")
         check_output_dir("hydra.sweep.dir", sweep_dir or "results")
-        from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
+        from hydra._internal.core_plugins.basic_sweeper import BasicSweeper  # its grid expansion: no public API
 
         parser = OverridesParser.create(config_loader=composer.hydra.config_loader)
         params = OmegaConf.to_container(cfg.hydra.sweeper, resolve=False).get("params") or {}

@@ -14,6 +14,7 @@ import functools
 import hashlib
 import json
 import os
+import sys
 import threading
 import time
 from collections.abc import Iterable, Sequence
@@ -66,7 +67,7 @@ def resume_key(overrides: Sequence[str], dirs: Iterable[str]) -> str:
 
 def file_digest(path: str) -> str:
     """The hash of a data file a job read ("missing" if it is not a readable regular file of bounded size)."""
-    from sim.config.readfile import read_bytes
+    from sim.data.readfile import read_bytes
 
     try:
         return _sha(read_bytes(path))
@@ -208,7 +209,28 @@ class Progress:
 def report_resumed(batch: int, jobs: list[int]) -> None:
     """Tell the launching `exodus` (its sweep status folder) that these jobs of batch `batch` are complete
     already and were not launched, so its summary counts them as complete rather than as silent."""
-    from sim.cli.exodus import report
-
     for i in jobs:
         report(f"resumed-{batch}-{i}", "ok (already complete)")
+
+
+STATUS_ENV = "EXODUS_STATUS_DIR"
+
+
+def report(job: str, status: str) -> None:
+    """Tell the launching `exodus` how this job ended (a file per job in the sweep's status folder)."""
+    folder = os.environ.get(STATUS_ENV)
+    if not folder:
+        return
+    try:
+        write_atomic(Path(folder) / job, (status + "\n").encode())
+    except OSError as exc:
+        print(f"[exodus] could not report job {job}'s status ({exc})", file=sys.stderr)
+
+
+def sweep_summary(status_dir: Path, jobs: int) -> tuple[int, list[str]]:
+    """Jobs that reported and the failures (one line each; a job that never reported counts as failed)."""
+    reports = {p.name: p.read_text().strip() for p in status_dir.iterdir() if not p.name.startswith(".")}
+    failures = [r.split("\t", 1)[1] if "\t" in r else r for r in reports.values() if r.startswith("failed")]
+    missing = max(jobs - len(reports), 0)
+    failures += [f"{missing} job(s) ended without reporting (killed, or the launcher failed)"] if missing else []
+    return len(reports), failures

@@ -26,7 +26,7 @@ import numbers
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, is_dataclass
 
-from sim.config.params import ConfigError
+from sim.config.errors import ConfigError
 
 MAX_HEADCOUNT = 200_000
 MAX_WINDOW_DAYS = 3653  # 10 years

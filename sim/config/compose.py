@@ -11,8 +11,8 @@ import secrets
 from omegaconf import DictConfig
 
 from sim.config.defaults import CONF_DIR
+from sim.config.load import as_run_config
 from sim.config.params import RunConfig, model_params, schema, validate
-from sim.run.simulate import as_run_config
 
 
 def register_configs() -> None:
@@ -59,7 +59,7 @@ def compose(overrides: list[str] | None = None) -> DictConfig:
         with initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3"):
             return hydra_compose(config_name="config", overrides=list(overrides or []))
     except (HydraException, OmegaConfBaseException) as exc:  # one line naming the override, as `exodus` says it
-        from sim.cli.guard import culprit, one_line
+        from sim.config.hydraerrors import culprit, one_line
 
         field_name, value = culprit(exc, list(overrides or []))
         raise ConfigError(field_name, value, one_line(exc)) from None

@@ -13,10 +13,9 @@ ENV = "EXODUS_CONF"
 
 
 def package_dir() -> Path:
-    """The folder of the top-level `sim` package (wherever this module moves inside it)."""
-    import sim
-
-    return Path(sim.__file__).resolve().parent
+    """The folder of the top-level `sim` package (this file is sim/config/confdir.py; not `import sim`, which
+    would make the config layer import the package's top)."""
+    return Path(__file__).resolve().parents[1]
 
 
 def conf_dir() -> Path:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sim.config import registry
 from sim.config.params import ConfigError, RunConfig
 
 LEVER_SEED = 20230712  # fixed root of the lever draws (any constant would do); draw K uses SeedSequence([seed, K])
@@ -36,43 +37,13 @@ class LeverPrior:
         return f"lever.{self.lever}.{self.field}"
 
 
-PRIORS: tuple[LeverPrior, ...] = (
-    LeverPrior(
-        "retention_bonus",
-        "quit_cut",
-        0.0,
-        0.17,
-        True,
-        "Clotfelter et al. 2008: bonuses cut targeted quits 12-17 % (upper end); Springer et al. 2016: no effect (0)",
-    ),
-    LeverPrior(
-        "refresh_grants",
-        "perceived_value",
-        0.5,
-        1.0,
-        False,
-        "assumption: staff count between half and all of a refresher's dollar value as held equity",
-    ),
-    LeverPrior("autonomy_charter", "autonomy_gain", 0.0, 0.2, False, "assumption: up to twice the default 0.1"),
-    LeverPrior(
-        "autonomy_charter", "reorg_protection", 0.25, 0.75, False, "assumption: reorganisations cut 25-75 % less"
-    ),
-    LeverPrior(
-        "sustainable_pace",
-        "burnout_slowdown",
-        0.0,
-        0.57,
-        True,
-        "2023 four-day-week pilot (non-randomised): leaving cut by up to 57 %, read as an upper bound; 0 below",
-    ),
-    LeverPrior(
-        "transparent_leadership", "shock_reduction", 0.0, 0.5, False, "assumption: shocks' excess cut by 0-50 %"
-    ),
-    LeverPrior("counter_offers", "match_prob", 0.25, 0.75, False, "assumption: the lab matches a quarter to 3/4"),
-    LeverPrior("safety_governance", "mission_floor", 0.6, 0.9, False, "assumption: around the default 0.8"),
+# the registry's lever settings that have a prior (sim/config/registry.py), in its order: draw K takes one uniform
+# per prior in this order
+PRIORS: tuple[LeverPrior, ...] = tuple(
+    LeverPrior(*registry.lever_field(p), p.prior.low, p.prior.high, p.prior.literature, p.prior.source)
+    for p in registry.LEVER
+    if p.prior is not None
 )
-
-BY_PATH: dict[str, LeverPrior] = {p.path: p for p in PRIORS}
 
 
 def drawn_fields(lever: str) -> tuple[str, ...]:

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields, is_dataclass, replace
 from typing import Any
 
+from sim.config.errors import ConfigError
 from sim.schema import LEVER_KINDS, ROLES, UNITS
 
 SHOCK_TYPES = (
@@ -26,18 +27,6 @@ SHOCK_TYPES = (
 FORCED_RULES = ("founders", "senior", "random")
 FIRM_KINDS = ("rival_lab", "startup")  # a firm's destination kind (sim/destinations.py)
 TARGETS = ("all", "founders", "senior", "research", "safety_minded", *ROLES)
-
-
-class ConfigError(ValueError):
-    """A config value outside its allowed range; the message names the field."""
-
-    def __init__(self, field_name: str, value: object, allowed: str):
-        self.field, self.value, self.allowed = field_name, value, allowed
-        super().__init__(f"{field_name}={value!r} is not allowed: {allowed}")
-
-    def __reduce__(self):
-        """Pickled with its own arguments, so an error raised in a worker process reaches the parent intact."""
-        return type(self), (self.field, self.value, self.allowed)
 
 
 def _role_table(**values: float) -> dict[str, float]:
@@ -533,7 +522,7 @@ class RunConfig(ModelParams):
     lever: dict[str, LeverConfig] = field(default_factory=dict)
     design: DesignConfig = field(default_factory=DesignConfig)
     observed: ObservedConfig = field(default_factory=ObservedConfig)  # the data compared with (not the model's)
-    # free parameters (sim/calibration/freeparams.py), applied at the edge by sim.run.simulate.as_run_config:
+    # free parameters (sim/config/freeparams.py), applied at the edge by sim.run.simulate.as_run_config:
     posterior_file: str = ""  # a posterior sample: a name ("xai": sim/data/posterior_xai.csv) or a CSV path
     posterior_draw: int = -1  # k >= 0: draw k of its fixed weighted resample; -1: the posterior median
     free: dict[str, float] = field(default_factory=dict)  # values set last, e.g. free.shock_scale=2

@@ -14,11 +14,11 @@ from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from sim.analysis import palette
-from sim.analysis.shocklabels import mark_shocks, shock_groups, shock_key
 from sim.config.params import UNITS
 from sim.dashboard.state import observed_data, team_state
 from sim.data import observed
+from sim.figures import palette
+from sim.figures.shocklabels import mark_shocks, shock_groups, shock_key
 from sim.schema import CAUSES
 
 CAUSE_COLOURS = {"voluntary": "tab:blue", "poached": "tab:orange", "spinout": "tab:green", "forced": "0.35"}

@@ -19,27 +19,23 @@ import pandas as pd
 from omegaconf import OmegaConf
 
 import sim
+from sim.config import registry
 from sim.config.compose import CONF_DIR
+from sim.config.load import as_run_config
 from sim.config.params import UNITS, model_params
 from sim.data import observed
 from sim.model.lab import AttritionModel
 from sim.run.results import daily_table
-from sim.run.simulate import as_run_config
 from sim.schema import CAUSES, FOUNDER
 
 # Hydra's compose uses one process-wide GlobalHydra: sessions resetting at once must take turns.
 _COMPOSE_LOCK = threading.Lock()
 
 HAZARD_WEIGHTS = ("burnout", "autonomy", "mission", "contagion", "wealth", "unvested")
-# the main setting of each lever: keyword -> (lever in conf/lever, field, label, slider max)
+# the main setting of each lever: the registry's lever settings with a slider (sim/config/registry.py), as
+# keyword -> (lever in conf/lever, field, label, slider max)
 LEVER_SETTINGS = {
-    "bonus_quit_cut": ("retention_bonus", "quit_cut", "Bonus: cut in targeted quits", 0.5),
-    "refresh_grant": ("refresh_grants", "grant_years_of_pay", "Refresh grant (years of pay)", 4.0),
-    "autonomy_gain": ("autonomy_charter", "autonomy_gain", "Charter: autonomy gain", 0.5),
-    "burnout_slowdown": ("sustainable_pace", "burnout_slowdown", "Pace: burnout slowdown", 1.0),
-    "shock_reduction": ("transparent_leadership", "shock_reduction", "Transparency: shock reduction", 1.0),
-    "match_prob": ("counter_offers", "match_prob", "Counter-offers: match probability", 1.0),
-    "mission_floor": ("safety_governance", "mission_floor", "Safety governance: mission floor", 1.0),
+    p.name: (*registry.lever_field(p), p.help, p.slider_max) for p in registry.LEVER if p.slider_max is not None
 }
 
 

@@ -13,7 +13,7 @@ from importlib import resources
 
 import pandas as pd
 
-from sim.config.readfile import read_text
+from sim.data.readfile import read_text
 
 DATA = resources.files("sim") / "data"
 

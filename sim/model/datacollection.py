@@ -92,9 +92,9 @@ def compose_params(overrides=(), settings: dict | None = None):
 
     What `AttritionModel(overrides=..., **settings)` builds, so `mesa.batch_run` can vary plain keyword
     parameters. The seed is the model's `seed` argument (batch_run's `rng`), never an override."""
-    from sim import compose
+    from sim.config.compose import compose
+    from sim.config.load import as_run_config
     from sim.config.params import model_params
-    from sim.run.simulate import as_run_config
 
     if isinstance(overrides, str):
         overrides = [overrides]

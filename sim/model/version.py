@@ -22,7 +22,11 @@ DECIDING = (
     "config/defaults.py",
     "run/simulate.py",
     "run/results.py",
-    "calibration/freeparams.py",
+    "config/freeparams.py",
+    "config/load.py",
+    "config/posterior.py",
+    "config/registry.py",
+    "run/world.py",
     "calibration/targets.py",
 )
 

@@ -1,5 +1,7 @@
 """The model's free parameters: what calibration and sensitivity analysis vary, with priors and how each is set.
 
+Each is declared (prior, source, help) in sim/config/registry.py; this module adds how it is set on a run.
+
 A free parameter is either a config value (e.g. `hazard.base_annual`) or a scale factor on
 several values (e.g. every shock's `hazard_amp`). Each one maps a value onto a copy of a
 `RunConfig`, so the model's own config keeps its meaning and the conf/ defaults stay the
@@ -15,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sim.config import registry
 from sim.config.params import ConfigError, RunConfig
 
 
@@ -42,10 +45,6 @@ class FreeParam:
     def prior_interval(self, level: float = 0.9) -> tuple[float, float]:
         """Central prior interval at `level`."""
         return tuple(float(x) for x in self.prior().interval(level))
-
-    def to_unit(self, x):
-        """Prior CDF: maps the prior's support onto [0, 1] (the scale sensitivity designs sample on)."""
-        return self.prior().cdf(x)
 
     def from_unit(self, u):
         """Inverse prior CDF: a point of [0, 1] to a parameter value."""
@@ -139,142 +138,27 @@ def _scale(_run: RunConfig) -> float:
     return 1.0
 
 
-FREE_PARAMS: tuple[FreeParam, ...] = (
-    FreeParam(
-        "base_annual",
-        0.08,
-        0.135,
-        False,
-        "11-18 %/yr in calm conditions (LinkedIn 2018; SignalFire 2025); the other terms raise the realised rate "
-        "~1.35x, so 0.08-0.135",
-        "hazard.base_annual: annual quit rate of h0 alone",
-        _set_hazard("base_annual"),
-        _get_hazard("base_annual"),
-    ),
-    FreeParam(
-        "burnout",
-        0.0,
-        2.0,
-        False,
-        "assumption around the default 1.0 (burnout-leaving correlation ~0.2-0.33: Swider & Zimmerman 2010)",
-        "hazard.burnout: weight of burnout in the quit hazard",
-        _set_hazard("burnout"),
-        _get_hazard("burnout"),
-    ),
-    FreeParam(
-        "contagion",
-        0.0,
-        8.0,
-        False,
-        "assumption (a weight to calibrate; Felps et al. 2009 show the effect exists, so >= 0)",
-        "hazard.contagion: weight of the share of ties who left in the last 30 days",
-        _set_hazard("contagion"),
-        _get_hazard("contagion"),
-    ),
-    FreeParam(
-        "shock_scale",
-        0.25,
-        4.0,
-        True,
-        "assumption (every shock's hazard_amp is an assumption): log-uniform, a factor 4 either way",
-        "factor on every shock's hazard_amp (conf/events)",
-        _scale_shock_amps,
-        _scale,
-    ),
-    FreeParam(
-        "acquired_ratio",
-        1.5,
-        4.0,
-        False,
-        "acquired-firm staff leave at ~x2.75 in year one (Kim, Strategy Science); +-1.25 an assumption",
-        "acquired_ratio of the acquisition that acquires the lab (SpaceX, 2026-02-02)",
-        _set_shock("acquired_ratio", _acquisition),
-        _get_shock("acquired_ratio", _acquisition),
-    ),
-    FreeParam(
-        "poaching_scale",
-        0.25,
-        4.0,
-        True,
-        "assumption (rival offer rates are assumptions): log-uniform, a factor 4 either way",
-        "factor on every rival firm's offers_per_year (conf/rivals)",
-        _scale_offers,
-        _scale,
-    ),
-    FreeParam(
-        "announce_scale",
-        0.5,
-        2.0,
-        True,
-        "assumption (co-founders post with probability ~1, kept; others' rates are assumptions)",
-        "factor on observation.announce_prob of every role but co-founders (clipped to 1)",
-        _scale_announce,
-        _scale,
-    ),
-    FreeParam(
-        "burst_gain",
-        0.0,
-        0.1,
-        False,
-        "assumption (a burst makes earlier leavers post now: 2 of the 11 posts of 6-12 Feb 2026; default 0.02)",
-        "observation.burst_gain: daily posting hazard per announcement of the last week, for waiting leavers",
-        _set_burst,
-        lambda run: float(run.observation.burst_gain),
-    ),
-    FreeParam(
-        "delay_scale",
-        0.2,
-        2.0,
-        True,
-        "assumption (posting delays are assumptions; 2 of the 11 posts of 6-12 Feb 2026 were weeks late)",
-        "factor on observation.delay_mean_days of every role but co-founders",
-        _scale_delay,
-        _scale,
-    ),
-)
+# how each free parameter of the registry is set on, and read from, a RunConfig (scales read as 1)
+SETTERS: dict[str, tuple[Callable[[RunConfig, float], None], Callable[[RunConfig], float]]] = {
+    "base_annual": (_set_hazard("base_annual"), _get_hazard("base_annual")),
+    "burnout": (_set_hazard("burnout"), _get_hazard("burnout")),
+    "contagion": (_set_hazard("contagion"), _get_hazard("contagion")),
+    "shock_scale": (_scale_shock_amps, _scale),
+    "acquired_ratio": (_set_shock("acquired_ratio", _acquisition), _get_shock("acquired_ratio", _acquisition)),
+    "poaching_scale": (_scale_offers, _scale),
+    "announce_scale": (_scale_announce, _scale),
+    "burst_gain": (_set_burst, lambda run: float(run.observation.burst_gain)),
+    "delay_scale": (_scale_delay, _scale),
+    "destination_pull": (_set_pull, lambda run: float(run.destinations.rival_pull)),
+    "founder_contagion": (_set_hazard("founder_contagion"), _get_hazard("founder_contagion")),
+    "early_stage_push": (_set_shock("founder_push", _founders_reorg), _get_shock("founder_push", _founders_reorg)),
+    "founder_acceleration": (_set_shock("acceleration", _acquisition), _get_shock("acceleration", _acquisition)),
+}
 
-FREE_PARAMS += (
-    FreeParam(
-        "destination_pull",
-        0.25,
-        16.0,
-        True,
-        "assumption (rivals' pull on leavers, to calibrate; default 2): log-uniform, x8 either way",
-        "destinations.rival_pull: odds of a rival lab per offer it makes a year to one person of the role",
-        _set_pull,
-        lambda run: float(run.destinations.rival_pull),
-    ),
-    FreeParam(
-        "founder_contagion",
-        0.0,
-        12.0,
-        False,
-        "assumption (co-founders' exits cluster: 6 of 12 gone by Feb 2026, TechCrunch 2026-02-10; default 3: "
-        "one exit among 8 fellows, hazard x1.45; >= 0)",
-        "hazard.founder_contagion: weight of the share of fellow co-founders who chose to leave in the founder window",
-        _set_hazard("founder_contagion"),
-        _get_hazard("founder_contagion"),
-    ),
-    FreeParam(
-        "early_stage_push",
-        1.0,
-        4.0,
-        True,
-        "assumption (the 2026-02-10 reorg calling co-founders 'better suited to the early stage' pushes the rest; 1.5)",
-        "founder_push of the reorganisation that forces co-founders out: remaining co-founders' hazard factor",
-        _set_shock("founder_push", _founders_reorg),
-        _get_shock("founder_push", _founders_reorg),
-    ),
-    FreeParam(
-        "founder_acceleration",
-        0.0,
-        1.0,
-        False,
-        "assumption (change of control, 'acceleration or not'; default 0.25)",
-        "acceleration of the acquisition that acquires the lab: share of co-founders' months to vest that vest at once",
-        _set_shock("acceleration", _acquisition),
-        _get_shock("acceleration", _acquisition),
-    ),
+# the registry's free parameters (prior, source, help: sim/config/registry.py) with their setters, in its order
+FREE_PARAMS: tuple[FreeParam, ...] = tuple(
+    FreeParam(p.name, p.prior.low, p.prior.high, p.prior.log, p.prior.source, p.help, *SETTERS[p.name])
+    for p in registry.FREE
 )
 
 BY_NAME: dict[str, FreeParam] = {p.name: p for p in FREE_PARAMS}

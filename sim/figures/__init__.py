@@ -1,0 +1,1 @@
+"""Figure helpers shared by analysis, calibration and the dashboard (matplotlib only, no other sim import)."""
