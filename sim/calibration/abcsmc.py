@@ -91,7 +91,9 @@ class Simulator:
 
     def __init__(self, base: RunConfig, names: tuple[str, ...], headcount_floor: int, spec: targets.Spec | None = None):
         self.base, self.names, self.floor = base, tuple(names), int(headcount_floor)
-        self.spec = targets.shipped_spec().with_floor(self.floor) if spec is None else spec
+        if spec is None:
+            spec = targets.shipped_spec(dt.date.fromisoformat(base.window.start)).with_floor(self.floor)
+        self.spec = spec
 
     def run(self, theta, seed: int):
         """One simulation at `theta` (a mapping of free-parameter values) with `seed`: the Result."""
@@ -246,7 +248,7 @@ def run_abc(
     else:
         base = calibration_base(run, s.window_end)
         floor = targets.observed_headcount_floor() if headcount_floor is None else int(headcount_floor)
-        spec = targets.shipped_spec().with_floor(floor)
+        spec = targets.shipped_spec(dt.date.fromisoformat(base.window.start)).with_floor(floor)
     obs = spec.observed if observed is None else dict(observed)
     sim = Simulator(base, names, floor, spec)
     distance = pyabc.AdaptivePNormDistance(p=1, scale_function=mean_absolute_deviation)

@@ -158,7 +158,7 @@ def write_report(post: Posterior, pred: Predictive, run: RunConfig, out: Path, r
     summ = post.summary(LEVEL)
     cov = coverage(pred, record)
     if record is None:
-        obs_stats = targets.observed_stats()
+        obs_stats = targets.shipped_spec(min(pred.daily["date"])).observed
     else:
         obs_stats = targets.spec(record, min(pred.daily["date"])).observed
     checks = stat_checks(pred, obs_stats)

@@ -57,7 +57,8 @@ def simulate(
     if window_end:
         base.window = dataclasses.replace(run.window, end=window_end)
         base.shocks = [s for s in run.shocks if s.date <= window_end]  # later ones cannot act before the end
-    spec = targets.shipped_spec() if record is None else targets.spec(record, dt.date.fromisoformat(base.window.start))
+    first = dt.date.fromisoformat(base.window.start)
+    spec = targets.shipped_spec(first) if record is None else targets.spec(record, first)
     rows = post.draw_indices(draws)
     names = post.names
     tasks = [(base, {n: float(post.samples.iloc[i][n]) for n in names}, k, spec) for k, i in enumerate(rows)]
