@@ -90,7 +90,7 @@ def test_weekly_bins_cover_the_span_without_gaps():
         end = start + dt.timedelta(days=days - 1)
         bins = targets.weekly_bins(start, end)
         assert bins[0][0] == start and bins[-1][1] == end
-        for (a, b), (c, _) in zip(bins, bins[1:], strict=False):
+        for (_, b), (c, _) in zip(bins, bins[1:], strict=False):
             assert c == b + dt.timedelta(days=1)
         assert all(6 <= (b - a).days <= 12 for a, b in bins) or days < 7
         assert len(bins) == max(1, days // 7)
