@@ -28,7 +28,7 @@ def main(argv=None) -> dict:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--table", type=int, default=2000, help="prior simulations in the reference table")
     ap.add_argument("--test", type=int, default=100, help="of which held out as synthetic records")
-    ap.add_argument("--accept", type=float, default=0.1, help="share of the table kept per fit (rejection step)")
+    ap.add_argument("--accept", type=float, default=0.3, help="share of the table kept per fit (rejection step)")
     ap.add_argument("--params", default=",".join(freeparams.NAMES))
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--procs", type=int, default=2)
