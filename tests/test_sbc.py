@@ -7,7 +7,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.calibration import posterior, predictive, sbc
+from sim.calibration import posterior, predictive
+
+sbc = pytest.importorskip("sim.calibration.sbc", reason="pyabc is not installed (pip install -e '.[calibrate]')")
 
 
 def _toy_table(n: int, seed: int, noise: float = 0.5) -> sbc.Table:
