@@ -22,16 +22,18 @@ PRESETS = {
     # a few minutes on 2 cores at ~0.2 s per simulation to 12 Feb 2026
     "quick": {"population": 60, "generations": 4, "max_simulations": 2000, "min_acceptance": 0.02, "draws": 60},
     # the shipped posterior (sim/data/posterior_xai.csv): exodus-calibrate --preset full --install. More generations
-    # than before, each lowering the threshold less (the 0.6 quantile of the last distances, not the median), under
-    # a wall-time budget that keeps ABC plus the predictive check within 10 minutes on 2 cores
+    # than before, each lowering the threshold less (the 0.6 quantile of the last distances, not the median), a tenth
+    # of the proposals from the prior (importance weights bounded by 10), under a wall-time budget that keeps ABC
+    # plus the predictive check within 10 minutes on 2 cores
     "full": {
         "population": 200,
         "generations": 12,
         "max_simulations": 20000,
         "min_acceptance": 0.02,
-        "draws": 200,
-        "max_minutes": 7.5,
+        "draws": 120,
+        "max_minutes": 6.0,
         "eps_quantile": 0.6,
+        "prior_share": 0.1,
     },  # fmt: skip
 }
 
@@ -83,6 +85,7 @@ def calibrate_parser() -> argparse.ArgumentParser:
     p.add_argument("--min-acceptance", type=float, help="stop when a generation's acceptance rate falls below")
     p.add_argument("--max-minutes", type=float, help="start no ABC generation after this many minutes (0: no limit)")
     p.add_argument("--eps-quantile", type=float, help="each ABC threshold: this quantile of the last distances")
+    p.add_argument("--prior-share", type=float, help="share of ABC proposals drawn from the prior (defensive mixture)")
     p.add_argument("--draws", type=int, help="posterior predictive runs in the fit report")
     p.add_argument("--seed", type=int, default=0, help="root seed: the same seed gives the same posterior")
     p.add_argument("--procs", type=int, default=os.cpu_count() or 1, help="local worker processes")
@@ -153,7 +156,8 @@ def calibrate_main(argv: list[str] | None = None) -> None:
     from sim.run.files import write_atomic
 
     preset = dict(PRESETS[args.preset])
-    keys = ("population", "generations", "max_simulations", "min_acceptance", "max_minutes", "eps_quantile", "draws")
+    keys = ("population", "generations", "max_simulations", "min_acceptance", "max_minutes", "eps_quantile",
+            "prior_share", "draws")  # fmt: skip
     for key in keys:
         if getattr(args, key) is not None:
             preset[key] = getattr(args, key)
