@@ -91,3 +91,29 @@ def test_effective_sample_size_and_stop_reason():
         "stopped on the acceptance rate 0.020 fell below 0.05; the threshold fell 25.0 % in the last generation"
     )
     assert "generation budget (2)" in abcsmc.stop_reason(gens, abcsmc.Settings(generations=2), 10.0)
+
+
+def test_defensive_proposal_is_a_density_and_bounds_the_importance_weights():
+    """The proposal mixed with the standard logistic prior integrates to 1 (1-D, by quadrature), equals pyabc's kernel
+    at prior_share 0, and no prior / proposal ratio exceeds 1 / prior_share."""
+    abcsmc = pytest.importorskip("sim.calibration.abcsmc")
+    from scipy import integrate
+
+    x = pd.DataFrame({"a": np.random.default_rng(0).normal(size=40) * 0.3})
+    w = np.full(40, 1 / 40)
+    mixed, plain = abcsmc.DefensiveTransition(2.0, 0.1), abcsmc.DefensiveTransition(2.0, 0.0)
+    for t in (mixed, plain):
+        t.fit(x, w)
+    total, _ = integrate.quad(lambda v: mixed.pdf(pd.DataFrame({"a": [v]}))[0], -40, 40, points=[0.0], limit=200)
+    assert total == pytest.approx(1.0, abs=1e-4)
+    import pyabc
+
+    ref = pyabc.MultivariateNormalTransition(scaling=2.0)
+    ref.fit(x, w)
+    grid = pd.DataFrame({"a": np.linspace(-3, 3, 7)})
+    np.testing.assert_allclose(plain.pdf(grid), ref.pdf(grid))
+    z = pd.DataFrame({"a": np.linspace(-15, 15, 301)})
+    prior = np.exp(-z.a - 2 * np.log1p(np.exp(-z.a))).to_numpy()
+    assert (prior / mixed.pdf(z)).max() <= 10.0 + 1e-9
+    with np.errstate(divide="ignore", over="ignore"):
+        assert (prior / plain.pdf(z)).max() > 1e6  # without the prior's share a tail particle carries the population
