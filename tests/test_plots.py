@@ -130,8 +130,14 @@ def test_kaplan_meier_of_hires_matches_a_product_limit_by_hand(sweep):
         assert float(kmf.survival_function_at_times(time).iloc[0]) == pytest.approx(surv[time])
 
 
+def _week(dep: pd.DataFrame) -> pd.DataFrame:
+    """The record's last week of announcements (6-12 Feb 2026: the eleven of TechCrunch's timeline)."""
+    return dep[dep.announced >= dep.announced.max() - dt.timedelta(days=6)]
+
+
 def test_observed_line_counts_the_eleven_announcements_from_its_anchor():
-    dep = load_departures()
+    dep = _week(load_departures())
+    assert len(dep) == 11
     first, last = dep.announced.min(), dep.announced.max()
     s = _observed_cumulative(first, last, anchor=20.0)
     assert s.iloc[0] == 20.0 and s.index[0] == pd.Timestamp(first - dt.timedelta(days=1))
@@ -179,7 +185,7 @@ def test_observed_week_inset_shows_the_eleven_announcements(sweep):
     fig = announced_by_policy_figure(sweep.daily, sweep.runs, sweep.shocks, table, "none")
     inset = fig.axes[0].child_axes[0]
     lo, hi = inset.get_xlim()
-    dep = load_departures()
+    dep = _week(load_departures())
     first, last = (pd.Timestamp(d).to_datetime64() for d in (dep.announced.min(), dep.announced.max()))
     import matplotlib.dates as mdates
 

@@ -127,11 +127,13 @@ def _anchor(env: pd.DataFrame, first: dt.date) -> float:
 
 
 def _observed_week(record=None) -> tuple[dt.date, dt.date, int]:
-    """First and last announcement of the record (default: the shipped one; the line ends where the record ends)."""
+    """The record's last week (default: the shipped one): its first announcement in the 7 days to the record's end,
+    that end (for the shipped record its last announcement) and the count; earlier rows (2025's executive exits)
+    are history, not the wave."""
     dep = observed.load_departures() if record is None else record.departures
-    if record is not None and len(dep):
-        return dep.announced.min(), record.end, len(dep)
-    return dep.announced.min(), dep.announced.max(), len(dep)
+    last = record.end if record is not None and len(dep) else dep.announced.max()
+    week = dep.announced[dep.announced >= last - dt.timedelta(days=6)]
+    return week.min(), last, len(week)
 
 
 def _record_name(record) -> str:

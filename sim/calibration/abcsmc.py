@@ -61,6 +61,9 @@ class Settings:
     address: str = ""
     window_end: str = targets.END.isoformat()
     kernel_scaling: float = 2.0
+    max_minutes: float = 0.0  # stop starting generations after this wall time (0: no limit)
+    eps_quantile: float = 0.5  # each threshold: this quantile of the last generation's distances (pyabc: median)
+    prior_share: float = 0.0  # share of proposals drawn from the prior (defensive mixture; 0: pyabc's kernel alone)
     progress: bool = True
 
     def check(self) -> Settings:
@@ -70,6 +73,12 @@ class Settings:
                 raise ConfigError(name, getattr(self, name), "an integer >= 1")
         if not 0 <= self.min_acceptance < 1:
             raise ConfigError("min_acceptance", self.min_acceptance, "a rate in [0, 1)")
+        if not 0 < self.eps_quantile < 1:
+            raise ConfigError("eps_quantile", self.eps_quantile, "a quantile in (0, 1)")
+        if not 0 <= self.prior_share < 1:
+            raise ConfigError("prior_share", self.prior_share, "a share in [0, 1)")
+        if self.max_minutes < 0:
+            raise ConfigError("max_minutes", self.max_minutes, "minutes >= 0 (0: no limit)")
         if self.sampler not in SAMPLERS:
             raise ConfigError("sampler", self.sampler, f"one of {', '.join(SAMPLERS)}")
         return self
@@ -91,7 +100,9 @@ class Simulator:
 
     def __init__(self, base: RunConfig, names: tuple[str, ...], headcount_floor: int, spec: targets.Spec | None = None):
         self.base, self.names, self.floor = base, tuple(names), int(headcount_floor)
-        self.spec = targets.shipped_spec().with_floor(self.floor) if spec is None else spec
+        if spec is None:
+            spec = targets.shipped_spec(dt.date.fromisoformat(base.window.start)).with_floor(self.floor)
+        self.spec = spec
 
     def run(self, theta, seed: int):
         """One simulation at `theta` (a mapping of free-parameter values) with `seed`: the Result."""
@@ -116,6 +127,37 @@ def from_z(z: dict[str, float]) -> dict[str, float]:
         u = float(np.clip(special.expit(v), 1e-12, 1 - 1e-12))
         out[name] = float(freeparams.BY_NAME[name].from_unit(u))
     return out
+
+
+class DefensiveTransition(pyabc.MultivariateNormalTransition):
+    """pyabc's Gaussian kernel proposal mixed with the prior (defensive importance sampling, Hesterberg 1995).
+
+    A share `prior_share` of the proposals come from the prior (standard logistic on the z scale), so the
+    proposal density is at least that share of the prior's and no particle's importance weight (prior /
+    proposal) exceeds 1 / prior_share: one particle in a proposal's thin tail can no longer carry the
+    population, which is how the effective sample size collapsed (13 of 200). With prior_share 0 it is pyabc's
+    MultivariateNormalTransition, draw for draw."""
+
+    def __init__(self, scaling: float = 1.0, prior_share: float = 0.0):
+        super().__init__(scaling=scaling)
+        self.prior_share = float(prior_share)
+
+    def rvs_single(self):
+        if self.prior_share > 0 and np.random.random() < self.prior_share:  # noqa: NPY002 - pyabc's generator
+            return pyabc.Parameter(dict(zip(self.X.columns, np.random.logistic(size=len(self.X.columns)), strict=True)))  # noqa: NPY002
+        return super().rvs_single()
+
+    def pdf(self, x):
+        kde = super().pdf(x)
+        if self.prior_share <= 0:
+            return kde
+        if isinstance(x, pyabc.Parameter | pd.Series):
+            arr = np.array([x[key] for key in self.X.columns], dtype=float)
+        else:
+            arr = x[self.X.columns].to_numpy(float)
+        prior_pdf = np.exp(np.sum(-arr - 2 * np.log1p(np.exp(-arr)), axis=-1))  # standard logistic, per dimension
+        out = (1 - self.prior_share) * kde + self.prior_share * prior_pdf
+        return float(out) if np.ndim(out) == 0 else out
 
 
 class SeededMappingSampler(MappingSampler):
@@ -241,7 +283,7 @@ def run_abc(
     else:
         base = calibration_base(run, s.window_end)
         floor = targets.observed_headcount_floor() if headcount_floor is None else int(headcount_floor)
-        spec = targets.shipped_spec().with_floor(floor)
+        spec = targets.shipped_spec(dt.date.fromisoformat(base.window.start)).with_floor(floor)
     obs = spec.observed if observed is None else dict(observed)
     sim = Simulator(base, names, floor, spec)
     distance = pyabc.AdaptivePNormDistance(p=1, scale_function=mean_absolute_deviation)
@@ -257,19 +299,25 @@ def run_abc(
             # kernels twice Silverman's width: with 9 weakly identified parameters and 200 particles, the default
             # width leaves a lumpy proposal and a few particles carry most of the weight (ESS 8 of 200 in 5
             # generations); wider kernels cost some acceptance and keep the weights even
-            transition = pyabc.MultivariateNormalTransition(scaling=s.kernel_scaling)
+            transition = DefensiveTransition(scaling=s.kernel_scaling, prior_share=s.prior_share)
+            # a higher quantile lowers the threshold more slowly: each proposal stays closer to its target, so the
+            # importance weights stay even (a higher ESS) at the cost of more generations
+            eps = pyabc.QuantileEpsilon(alpha=s.eps_quantile)
             abc = pyabc.ABCSMC(
-                sim, prior(names), distance, population_size=s.population, transitions=transition, sampler=sampler
-            )
+                sim, prior(names), distance, population_size=s.population, transitions=transition, sampler=sampler,
+                eps=eps,
+            )  # fmt: skip
             abc.new(f"sqlite:///{db}", obs)
             history = abc.run(
                 max_nr_populations=s.generations,
                 min_acceptance_rate=s.min_acceptance,
                 max_total_nr_simulations=s.max_simulations,
+                max_walltime=dt.timedelta(minutes=s.max_minutes) if s.max_minutes > 0 else None,
             )
             df, w = history.get_distribution(m=0, t=history.max_t)
             gens = history.get_all_populations()
             dist = history.get_weighted_distances(t=history.max_t)
+            ess = {t: effective_sample_size(history.get_distribution(m=0, t=t)[1]) for t in range(history.max_t + 1)}
     finally:
         if isinstance(sampler, SeededMappingSampler):
             sampler.close()
@@ -286,6 +334,8 @@ def run_abc(
     samples["weight"] = np.asarray(w, dtype=float)
     gens = gens[["t", "epsilon", "samples", "particles"]].reset_index(drop=True)
     gens["acceptance"] = gens["particles"] / gens["samples"]
+    gens["ess"] = [ess.get(int(t), float("nan")) for t in gens["t"]]
+    reason = stop_reason(gens, s, seconds)
     meta = {
         "method": "ABC-SMC (pyabc) on logit(prior CDF) scale, adaptive L1 distance scaled by mean absolute deviation",
         "settings": {k: v for k, v in dataclasses.asdict(s).items() if k != "progress"},
@@ -296,12 +346,41 @@ def run_abc(
         "generations": gens.to_dict(orient="records"),
         "simulations": int(gens["samples"].sum()),
         "seconds": round(seconds, 1),
+        "ess": round(float(effective_sample_size(samples["weight"])), 1),
+        "stop_reason": reason,
         "scenario_hash": config_hash(base, 0),
         "model_fingerprint": model_fingerprint(),
         "versions": {**package_versions(), "pyabc": pyabc.__version__},
         "priors": {n: {"low": p.low, "high": p.high, "log": p.log, "source": p.source} for n, p in _named(names)},
     }
     return Calibration(Posterior(samples, meta), gens, obs, dist.reset_index(drop=True))
+
+
+def effective_sample_size(weights) -> float:
+    """Kish's effective sample size of importance weights: (sum w)^2 / sum w^2 (n for equal weights, 1 for one)."""
+    w = np.asarray(weights, dtype=float)
+    return float(w.sum() ** 2 / np.sum(w**2)) if w.size and np.sum(w**2) > 0 else 0.0
+
+
+def stop_reason(gens: pd.DataFrame, s: Settings, seconds: float) -> str:
+    """Why ABC-SMC stopped, in words, from its generation table and settings (pyabc's own stopping rules: the
+    generation budget, the acceptance rate, the simulation budget, the wall time) and whether the threshold was
+    still falling (so that a stall is told apart from a budget)."""
+    g = gens[gens.t >= 0]
+    eps = list(g["epsilon"])
+    drop = (eps[-2] - eps[-1]) / eps[-2] if len(eps) > 1 and eps[-2] > 0 else float("nan")
+    trend = f"the threshold fell {100 * drop:.1f} % in the last generation" if np.isfinite(drop) else "one generation"
+    if len(g) >= s.generations:
+        why = f"the generation budget ({s.generations})"
+    elif len(g) and g["acceptance"].iloc[-1] < s.min_acceptance:
+        why = f"the acceptance rate {g['acceptance'].iloc[-1]:.3f} fell below {s.min_acceptance}"
+    elif int(gens["samples"].sum()) >= s.max_simulations:
+        why = f"the simulation budget ({s.max_simulations})"
+    elif s.max_minutes and seconds >= 60 * s.max_minutes:
+        why = f"the wall-time budget ({s.max_minutes} min)"
+    else:
+        why = "pyabc's stopping rule"
+    return f"stopped on {why}; {trend}"
 
 
 def _named(names):

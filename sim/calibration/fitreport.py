@@ -13,7 +13,7 @@ import pandas as pd  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from sim.calibration import targets
-from sim.calibration.posterior import Posterior  # noqa: E402
+from sim.calibration.posterior import IDENTIFIED, Posterior, not_identified  # noqa: E402
 from sim.calibration.predictive import Predictive, bands, coverage, stat_checks  # noqa: E402
 from sim.config import freeparams
 from sim.config.params import RunConfig  # noqa: E402
@@ -132,12 +132,14 @@ def posterior_figure(post: Posterior, path: Path) -> Path:
             ticks = [v for v in (0.2, 0.25, 0.5, 1, 2, 4) if p.low <= v <= p.high]
             ax.set_xticks(np.log10(ticks), [f"{v:g}" for v in ticks])
             ax.set_xlabel("log scale", fontsize=7)
-        ax.set_title(f"{n}: {s['median']:.3g} [{s['lo']:.3g}, {s['hi']:.3g}]", fontsize=9)
+        tag = "" if s["shrinkage_var"] >= IDENTIFIED else ", not identified"
+        ax.set_title(f"{n}: {s['median']:.3g} [{s['lo']:.3g}, {s['hi']:.3g}]\nshrinkage {s['shrinkage_var']:.2f}{tag}",
+                     fontsize=9)  # fmt: skip
         ax.tick_params(labelsize=7)
     for ax in list(axes.flat)[len(names) :]:
         ax.axis("off")
     axes.flat[0].legend(fontsize=7)
-    fig.suptitle("Posterior (bars) against prior (dashed); title: median [90 % interval]")
+    fig.suptitle("Posterior (bars) against prior (dashed); title: median [90 % interval], 1 - posterior/prior variance")
     fig.tight_layout()
     _save(fig, path)
     return path
@@ -152,6 +154,21 @@ def _md_table(df: pd.DataFrame, floatfmt: str = ".3g") -> str:
     return "\n".join(lines)
 
 
+def _sbc_lines(sbc: dict | None) -> list[str]:
+    """The fit report's lines on simulation-based calibration (experiments/sbc.py), if a result is attached."""
+    if not sbc:
+        return ["Simulation-based calibration: not attached (python experiments/sbc.py --install).", ""]
+    rows = pd.DataFrame(
+        [{"parameter": n, **{k: v for k, v in c.items() if k != "ranks"}} for n, c in sbc["parameters"].items()]
+    )
+    return [
+        f"## Simulation-based calibration ({sbc['records']} synthetic records from the prior; {sbc['method']})",
+        "",
+        _md_table(rows),
+        "",
+    ]
+
+
 def write_report(post: Posterior, pred: Predictive, run: RunConfig, out: Path, record=None) -> dict:
     """Write fit_report.md, fit_summary.csv, predictive tables and both figures into `out`; return the key numbers.
     `record` (sim.data.record.Record): the observed data the report compares with (default: the shipped record)."""
@@ -159,7 +176,7 @@ def write_report(post: Posterior, pred: Predictive, run: RunConfig, out: Path, r
     summ = post.summary(LEVEL)
     cov = coverage(pred, record)
     if record is None:
-        obs_stats = targets.observed_stats()
+        obs_stats = targets.shipped_spec(min(pred.daily["date"])).observed
     else:
         obs_stats = targets.spec(record, min(pred.daily["date"])).observed
     checks = stat_checks(pred, obs_stats)
@@ -171,7 +188,19 @@ def write_report(post: Posterior, pred: Predictive, run: RunConfig, out: Path, r
     fit_figure(pred, run, out / "fit.png", record)
     posterior_figure(post, out / "posterior.png")
     ess = float(1.0 / np.sum(post.weights**2))
-    numbers = {"coverage": cov, "ess": ess, "particles": len(post.samples), "simulations": post.meta.get("simulations")}
+    unidentified = not_identified(summ)
+    misfit = [str(x) for x in checks.loc[~checks["reproduced"], "statistic"]] if len(checks) else []
+    numbers = {
+        "coverage": cov,
+        "ess": ess,
+        "particles": len(post.samples),
+        "simulations": post.meta.get("simulations"),
+        "stop_reason": post.meta.get("stop_reason", ""),
+        "shrinkage": {r.parameter: round(float(r.shrinkage_var), 4) for r in summ.itertuples()},
+        "not_identified": unidentified,
+        "not_reproduced": misfit,
+        "predictive_p": {r.statistic: round(float(r.p_value), 4) for r in checks.itertuples()} if len(checks) else {},
+    }
     write_atomic(out / "fit_report.json", json_bytes({**numbers, "summary": summ.to_dict(orient="records")}))
     s = post.meta.get("settings", {})
     lines = [
@@ -181,14 +210,22 @@ def write_report(post: Posterior, pred: Predictive, run: RunConfig, out: Path, r
         f"{len(gens[gens.t >= 0]) if len(gens) else '?'} generations, {post.meta.get('simulations')} simulations "
         f"in {post.meta.get('seconds')} s; {len(post.samples)} particles, effective sample size {ess:.0f}.",
         "",
-        "## Posterior (median and 90 % interval; shrinkage = 1 - posterior width / prior width)",
+        "## Posterior (median and 90 % interval; shrinkage = 1 - posterior width / prior width; shrinkage_var = "
+        "1 - posterior variance / prior variance)",
         "",
-        _md_table(summ[["parameter", "median", "lo", "hi", "prior_lo", "prior_hi", "shrinkage"]]),
+        _md_table(summ[["parameter", "median", "lo", "hi", "prior_lo", "prior_hi", "shrinkage", "shrinkage_var"]]),
         "",
-        "## ABC generations (epsilon: distance threshold; acceptance: particles / simulations)",
+        f"**Not identified by the record** (variance shrinkage below {IDENTIFIED}; they keep their sourced prior): "
+        f"{', '.join(unidentified) if unidentified else 'none'}.",
+        "",
+        "## ABC generations (epsilon: distance threshold; acceptance: particles / simulations; ess: effective sample "
+        "size of the generation's weights)",
         "",
         _md_table(gens) if len(gens) else "(none recorded)",
         "",
+        f"Stop: {post.meta.get('stop_reason', 'not recorded')}.",
+        "",
+        *_sbc_lines(post.meta.get("diagnostics", {}).get("sbc")),
         "## Posterior predictive check",
         "",
         f"Observed data: {record.where if record is not None else 'the shipped record (sim/data)'}.",
@@ -198,6 +235,9 @@ def write_report(post: Posterior, pred: Predictive, run: RunConfig, out: Path, r
         f"({pred.stats.shape[0]} draws).",
         "",
         _md_table(checks),
+        "",
+        f"**Statistics the model cannot reproduce** (posterior predictive p-value below 0.05: a misspecification, "
+        f"not a matter of more ABC generations): {', '.join(misfit) if misfit else 'none'}.",
         "",
         "Figures: `fit.png` (observed vs simulated), `posterior.png` (posterior vs prior).",
         "",

@@ -3,8 +3,11 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
+
+import pandas as pd
 
 from sim.config import freeparams
 from sim.config.errors import ConfigError
@@ -14,16 +17,33 @@ from sim.run.files import csv_bytes, json_bytes, write_atomic
 __all__ = [
     "DATA",
     "DRAW_SEED",
+    "IDENTIFIED",
     "MEDIAN",
     "Posterior",
     "apply_to_run",
     "check_installable",
     "check_name",
     "load",
+    "load_sbc",
+    "not_identified",
     "posterior_yaml",
     "resolve_path",
     "write",
 ]
+
+IDENTIFIED = 0.1  # assumption: a parameter whose posterior variance is within 10 % of its prior's was not identified
+
+
+def not_identified(summary: pd.DataFrame) -> list[str]:
+    """The parameters the record did not identify: variance shrinkage below IDENTIFIED (they keep their prior)."""
+    return [str(r.parameter) for r in summary.itertuples() if r.shrinkage_var < IDENTIFIED]
+
+
+def load_sbc(name: str) -> dict | None:
+    """The simulation-based calibration shipped beside posterior `name` (sim/data/sbc_<name>.json, written by
+    experiments/sbc.py --install), or None."""
+    path = Path(str(DATA / f"sbc_{name}.json"))
+    return json.loads(path.read_text()) if path.exists() else None
 
 
 def write(post: Posterior, path: Path) -> Path:

@@ -56,7 +56,8 @@ def simulate(
     if window_end:
         base.window = dataclasses.replace(run.window, end=window_end)
         base.shocks = [s for s in run.shocks if s.date <= window_end]  # later ones cannot act before the end
-    spec = targets.shipped_spec() if record is None else targets.spec(record, dt.date.fromisoformat(base.window.start))
+    first = dt.date.fromisoformat(base.window.start)
+    spec = targets.shipped_spec(first) if record is None else targets.spec(record, first)
     rows = post.draw_indices(draws)
     names = post.names
     tasks = [(base, {n: float(post.samples.iloc[i][n]) for n in names}, k, spec) for k, i in enumerate(rows)]
@@ -92,9 +93,13 @@ def coverage(pred: Predictive, record=None) -> dict[str, float]:
     }
 
 
+MISFIT = 0.05  # a statistic is not reproduced if its posterior predictive p-value is below this (two-sided)
+
+
 def stat_checks(pred: Predictive, observed: dict[str, float]) -> pd.DataFrame:
-    """Per summary statistic: observed value, predictive median and 90 % interval, and the share of draws below,
-    at and above the observed value (a posterior predictive check)."""
+    """Per summary statistic: observed value, predictive median and 90 % interval, the share of draws below, at and
+    above the observed value, the two-sided predictive p-value 2 min(P(x <= obs), P(x >= obs)) (capped at 1) and
+    whether the model reproduces it (p >= MISFIT): a statistic it cannot reproduce names a misspecification."""
     rows = []
     for s in [k for k in observed if k in pred.stats.columns]:
         x = pred.stats[s].to_numpy(float)
@@ -110,6 +115,10 @@ def stat_checks(pred: Predictive, observed: dict[str, float]) -> pd.DataFrame:
                 "below": float((x < o).mean()),
                 "equal": float((x == o).mean()),
                 "above": float((x > o).mean()),
+                "p_value": float(min(1.0, 2 * min((x <= o).mean(), (x >= o).mean()))),
             }
         )
-    return pd.DataFrame(rows)
+    out = pd.DataFrame(rows)
+    if len(out):
+        out["reproduced"] = out["p_value"] >= MISFIT
+    return out

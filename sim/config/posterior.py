@@ -76,17 +76,22 @@ class Posterior:
         return self.median() if k == MEDIAN else self.draw(k)
 
     def summary(self, level: float = 0.9) -> pd.DataFrame:
-        """Per parameter: median, central interval at `level`, quartiles, the prior's interval and the shrinkage
-        (1 - posterior width / prior width, on the log scale for log-uniform priors: 0 means the data told
-        nothing, 1 that they pinned it down)."""
+        """Per parameter: median, central interval at `level`, quartiles, the prior's interval and two shrinkages,
+        on the log scale for log-uniform priors: `shrinkage` = 1 - posterior width / prior width, and
+        `shrinkage_var` = 1 - posterior variance / prior variance (Talts et al. 2018's measure): 0 means the data told
+        nothing, 1 that they pinned it down."""
         lo, hi = (1 - level) / 2, 1 - (1 - level) / 2
         q = self.quantiles([lo, 0.25, 0.5, 0.75, hi])
         rows = []
         for n in self.names:
             p = freeparams.BY_NAME[n]
             plo, phi = p.prior_interval(level)
-            f = np.log if p.log else float  # widths of log-uniform priors compare on the log scale
+            f = np.log if p.log else np.asarray  # widths of log-uniform priors compare on the log scale
             width = (f(q.loc[hi, n]) - f(q.loc[lo, n])) / (f(phi) - f(plo))
+            x = f(self.samples[n].to_numpy(float))
+            mean = float(np.sum(self.weights * x))
+            var = float(np.sum(self.weights * (x - mean) ** 2))
+            prior_var = (f(p.high) - f(p.low)) ** 2 / 12.0  # uniform on [low, high] (on the log scale if log)
             rows.append(
                 {
                     "parameter": n,
@@ -98,6 +103,7 @@ class Posterior:
                     "prior_lo": plo,
                     "prior_hi": phi,
                     "shrinkage": 1.0 - width,
+                    "shrinkage_var": 1.0 - var / prior_var,
                 }
             )
         return pd.DataFrame(rows)

@@ -27,8 +27,10 @@ DASHBOARD_DAYS = 10  # shocks this close share a letter: the dashboard's panels 
 
 
 def observed_week(departures: pd.DataFrame, model) -> tuple[dt.date | None, dt.date | None]:
-    """First and last day of the observed announcements inside the window (None, None if none are)."""
+    """First and last day of the record's last week of announcements inside the window (None, None if none are):
+    earlier rows (2025's executive exits) are sparse history, not a count to draw a line through."""
     inside = departures.announced[(departures.announced >= model.start) & (departures.announced <= model.end)]
+    inside = inside[inside >= inside.max() - dt.timedelta(days=6)] if len(inside) else inside
     return (inside.min(), inside.max()) if len(inside) else (None, None)
 
 
