@@ -84,6 +84,7 @@ class AttritionModel(
         self.mech = p.mechanisms
         self.start, self.end, self.days = resolved.start, resolved.end, resolved.days
         self.day = 0
+        self.settled = False  # the levers' costs are settled on the window's last day (`_settle`)
         offer_rng, self._hire_rng, self._event_rng = self.rng.spawn(3)
         self._offer_draws = OfferDraws(offer_rng)
         self._leave_draws = OfferDraws(self._event_rng)  # counter-based, indexed by (person, day)
@@ -162,6 +163,7 @@ class AttritionModel(
                         self._at(day + 0.5, partial(shock_rules.ipo, self, shock, day))
 
         self._daily_table = np.zeros((self.days, len(DAILY_COLUMNS)))
+        self._lever_cost = np.zeros((len(self.levers), self.days))  # each lever's cost booked by the end of each day
         self._offers_log: list[tuple[int, str, int, int]] = []
         self._today = np.zeros(len(DAILY_COLUMNS))
         self._pass_constants()
@@ -212,7 +214,10 @@ class AttritionModel(
         self._record_means()
         self._waiting = self._close_day(t, hires)
         if t == self.days - 1:
+            self._settle(t)
             self.running = False  # the window's last day: Mesa's run_model and batch_run stop here
+        for i, lever in enumerate(self.levers):
+            self._lever_cost[i, t] = lever.cost
         if self.agent_every and (t % self.agent_every == 0 or not self.running):
             self.datacollector.collect(self, agents=True)
 
@@ -227,10 +232,25 @@ class AttritionModel(
 
     # ------------------------------------------------------------------ the compiled passes, arguments by name
 
+    def _settle(self, last_day: int) -> None:
+        """The window's last day: each lever settles its costs (refresh grants: the part vested in the window). Done
+        by `step()` itself, so `run()`, Mesa's `run_model()` and `batch_run` leave the same settled model."""
+        if self.settled:
+            return
+        for lever in self.levers:
+            lever.finish(self, last_day)
+        self.settled = True
+
+    def policy_cost_to_date(self, days: int) -> np.ndarray:
+        """Every lever's cost to the end of each of the first `days` days, summed (the last day of the window: the
+        settled total the summary reports)."""
+        total = np.zeros(days)
+        for i, lever in enumerate(self.levers):
+            total += lever.costs_to_date(self, self._lever_cost[i, :days])
+        return total
+
     def run(self) -> AttritionModel:
-        """Step through every day of the window."""
+        """Step through every day of the window (the last step settles the levers' costs)."""
         for _ in range(self.days):
             self.step()
-        for lever in self.levers:
-            lever.finish(self, self.days - 1)
         return self

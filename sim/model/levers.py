@@ -67,6 +67,10 @@ class Lever:
     def finish(self, model, last_day: int) -> None:
         """Costs settled at the end of the window."""
 
+    def costs_to_date(self, model, booked: np.ndarray) -> np.ndarray:
+        """The cost to the end of each day, given `booked`, `cost` as it stood at the end of each day."""
+        return booked
+
 
 class RetentionBonus(Lever):
     """Cash after `stay_days`, forfeited on leaving earlier; cuts targeted quits until payout."""
@@ -112,6 +116,16 @@ class RefreshGrants(Lever):
         until = np.minimum(wf.left[self.targets], last_day + 1)
         frac = eq.vested_fraction(until - self.start_day, self.cfg.grant_years, self.cfg.grant_cliff_months)
         self.cost += float((self.granted * frac).sum())
+
+    def costs_to_date(self, model, booked):
+        """Before the window's last day (when `finish` books the grant) the part vested to date is added."""
+        days = np.arange(booked.size)
+        until = np.minimum(model.workforce.left[self.targets][:, None], days[None, :] + 1)
+        frac = eq.vested_fraction(until - self.start_day, self.cfg.grant_years, self.cfg.grant_cliff_months)
+        out = booked + (self.granted[:, None] * frac).sum(0) if self.targets.size else booked.copy()
+        if model.settled and booked.size == model.days:
+            out[-1] = booked[-1]  # settled: `finish` booked exactly this
+        return out
 
 
 class AutonomyCharter(Lever):
