@@ -34,7 +34,7 @@ from sim.model.equity import EquityMixin
 from sim.model.founders import FoundingTeamMixin
 from sim.model.hiring import HiringMixin
 from sim.model.leaving import LeavingMixin
-from sim.model.levers import LEVERS, CounterOffers
+from sim.model.levers import LEVERS, refresh_schedule
 from sim.model.offers import OffersMixin
 from sim.model.passes import DailyPassMixin, Log1pCache
 from sim.model.workforce import NEVER, SENIORITY, Workforce, role_vector
@@ -91,7 +91,6 @@ class AttritionModel(
 
         self.h0 = float(eq.annual_to_daily(p.hazard.base_annual))
         self.shock_excess = np.zeros(self.days)
-        self.refresh_schedule = (4.0, 0)
         self._cliff_day, self._final_day = self.milestone_days(0, p.vesting.years, p.vesting.cliff_months)
         self._vest_tables: dict[tuple, np.ndarray] = {}
         self._log_wealth = Log1pCache()
@@ -143,11 +142,11 @@ class AttritionModel(
 
         self._scheduled = []  # Mesa holds event callbacks weakly; keep them alive here
         self.levers = []
-        for lev, day in zip(p.policy.levers, resolved.lever_days, strict=True):
-            lever = LEVERS[lev.kind](lev, day)
+        for i, (lev, day) in enumerate(zip(p.policy.levers, resolved.lever_days, strict=True)):
+            lever = LEVERS[lev.kind](lev, day, i)
             self.levers.append(lever)
             self._at(day + 0.25, partial(self._activate_lever, lever))
-        self.counter_lever = next((lv for lv in self.levers if isinstance(lv, CounterOffers)), None)
+        self.refresh_schedule = refresh_schedule(self.levers)  # (years, cliff months) of every refresh grant
 
         if self.mech.shocks:
             for i, (shock, day) in enumerate(zip(p.shocks, resolved.shock_days, strict=True)):

@@ -103,9 +103,7 @@ class LeavingMixin:
         if u[L_STAY] >= keep:
             return False
         if raise_to > 1:
-            extra = wf.pay[slot] * (raise_to - 1.0)
-            self.counter_lever.cost += extra * (self.days - t) / 365.0
-            wf.pay[slot] += extra
+            self.levers[wf.match_lever[slot]].book(self, slot, raise_to, t)
         wf.quit_clock[slot] = 0.0
         wf.quit_key[slot] = exponential_key(u[L_NEXT])
         self.kept_by_counter += 1

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.config.params import LeverConfig
+from sim.config.params import ConfigError, LeverConfig
 from sim.model import equations as eq
 from sim.schema import BONUS_PAYOUT, FOUNDER, REFRESH_CLIFF, REFRESH_END, ROLES, SENIOR_ROLES, UNITS
 
@@ -37,9 +37,10 @@ class Lever:
 
     practice = False
 
-    def __init__(self, cfg: LeverConfig, start_day: int):
+    def __init__(self, cfg: LeverConfig, start_day: int, index: int = 0):
         self.cfg = cfg
         self.start_day = start_day
+        self.index = index  # place in the policy's levers (`policy.levers[index]`)
         self.cost = 0.0
         self.targets = np.zeros(0, dtype=np.int64)
         self.active = False
@@ -103,7 +104,6 @@ class RefreshGrants(Lever):
         self.granted = self.cfg.grant_years_of_pay * wf.pay[slots]  # dollars, what the lab pays as it vests
         wf.refresh[slots] = self.granted * self.cfg.perceived_value  # what holds people (their valuation)
         wf.refresh_start[slots] = self.start_day
-        model.refresh_schedule = (self.cfg.grant_years, self.cfg.grant_cliff_months)
         if self.cfg.grant_years_of_pay <= 0:  # no grant, no vesting dates (and no post-vesting bump)
             return
         cliff, final = model.milestone_days(self.start_day, self.cfg.grant_years, self.cfg.grant_cliff_months)
@@ -178,6 +178,15 @@ class CounterOffers(Lever):
         wf = model.workforce
         wf.match_prob[slots] = self.cfg.match_prob
         wf.match_cap[slots] = self.cfg.match_cap
+        wf.match_lever[slots] = self.index  # its counter-offers' raises are booked to this lever
+
+    def book(self, model, slot: int, raise_to: float, day: int) -> None:
+        """A counter-offer raised `slot`'s pay to `raise_to` times: the raise paid to the window's end is this
+        lever's cost."""
+        wf = model.workforce
+        extra = wf.pay[slot] * (raise_to - 1.0)
+        self.cost += extra * (model.days - day) / 365.0
+        wf.pay[slot] += extra
 
 
 class SafetyGovernance(Lever):
@@ -189,6 +198,29 @@ class SafetyGovernance(Lever):
         wf = model.workforce
         wf.mission_floor[slots] = self.cfg.mission_floor
         wf.mission[slots] = np.maximum(wf.mission[slots], self.cfg.mission_floor)
+
+
+def refresh_schedule(levers: list[Lever]) -> tuple[float, int]:
+    """The run's one vesting schedule of refresh grants (the compiled pass holds one table for it): every refresh
+    grants lever of a policy must share it (a second one with another schedule would re-date the first's grants)."""
+    grants = [lv for lv in levers if isinstance(lv, RefreshGrants)]
+    if not grants:
+        return (4.0, 0)
+    first = (grants[0].cfg.grant_years, grants[0].cfg.grant_cliff_months)
+    for lever in grants[1:]:
+        for name, value, want in zip(
+            ("grant_years", "grant_cliff_months"),
+            (lever.cfg.grant_years, lever.cfg.grant_cliff_months),
+            first,
+            strict=True,
+        ):
+            if value != want:
+                raise ConfigError(
+                    f"policy.levers[{lever.index}].{name}",
+                    value,
+                    f"{want!r}, as policy.levers[{grants[0].index}] (one refresh-grant vesting schedule per run)",
+                )
+    return first
 
 
 LEVERS: dict[str, type[Lever]] = {

@@ -94,9 +94,7 @@ class OffersMixin:
                 else:
                     self.depart(slot, POACHED, firm=firm.name, destination=(firm.name, firm.kind))
             elif matched[j] and raise_to[j] > 1:
-                extra = wf.pay[slot] * (raise_to[j] - 1.0)
-                self.counter_lever.cost += extra * (self.days - t) / 365.0
-                wf.pay[slot] += extra
+                self.levers[wf.match_lever[slot]].book(self, slot, raise_to[j], t)
         for firm in self.firms:
             if firm.offers_made:
                 self._offers_log.append((t, firm.name, firm.offers_made, firm.offers_accepted))
