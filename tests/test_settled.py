@@ -65,3 +65,22 @@ def test_running_totals_are_cumulative_sums_and_the_grant_cost_grows_as_it_vests
     assert (np.diff(cost) >= 0).all()  # costs to date never fall
     start = (pd.Timestamp("2025-11-01").date() - model.start).days
     assert cost[start - 1] == 0.0 and cost[-1] > cost[start + 40] > 0.0  # nothing before the levers start
+
+
+def test_a_forced_exit_larger_than_its_group_warns_naming_the_shock():
+    """At 300 staff the xAI tutor layoff (500, operations) would empty the unit: said, by name (issue 25 item 1)."""
+    p = model_params(as_run_config(sim.compose(["company.headcount=300", "window.end=2026-02-28"])))
+    with pytest.warns(
+        UserWarning, match=r"shock 'tutor_layoff': forced_exits=500 exceeds its target group \(\d+ people"
+    ):
+        model = AttritionModel(p, seed=0).run()
+    ops = model.team_unit[model.workforce.team[: model.workforce.n]] == 3
+    assert not (
+        model.workforce.active[: model.workforce.n] & ops & (model.workforce.hired[: model.workforce.n] < 0)
+    ).any()
+
+
+def test_a_forced_exit_within_its_group_does_not_warn(recwarn):
+    p = model_params(as_run_config(sim.compose(["company.headcount=1200", "window.end=2026-02-28"])))
+    AttritionModel(p, seed=0).run()
+    assert not [w for w in recwarn if "forced_exits" in str(w.message)]

@@ -7,6 +7,8 @@ history are already reflected in the starting headcount and are not simulated.
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from sim.config.params import ShockConfig
@@ -57,8 +59,24 @@ def fire(model, shock: ShockConfig, index: int, day: int) -> None:
         wf.surv_mult[:n] = np.where(survivors, shock.survivor_ratio, wf.surv_mult[:n])
         wf.surv_until[:n] = np.where(survivors, day + shock.survivor_days, wf.surv_until[:n])
     if shock.forced_exits and not history:
-        for slot in forced_exit_slots(model, shock):
-            model.depart(int(slot), FORCED, shock=shock.name or f"{shock.type}#{index}", backfill=shock.backfill)
+        label = shock.name or f"{shock.type}#{index}"
+        slots = forced_exit_slots(model, shock)
+        if slots.size < shock.forced_exits:
+            warnings.warn(too_big(label, shock, slots.size, model.p.company.headcount), stacklevel=2)
+        for slot in slots:
+            model.depart(int(slot), FORCED, shock=label, backfill=shock.backfill)
+
+
+def too_big(label: str, shock: ShockConfig, group: int, headcount: int) -> str:
+    """The warning for a forced exit larger than the group it targets (sizes are absolute: they do not scale with
+    `company.headcount`)."""
+    where = f"unit {shock.unit!r}" if shock.unit else "the lab"
+    rule = f", rule {shock.forced_rule!r}" if shock.forced_rule == "founders" else ""
+    return (
+        f"shock {label!r}: forced_exits={shock.forced_exits} exceeds its target group ({group} people of {where}{rule}"
+        f" at company.headcount={headcount}); all {group} leave. Sizes are absolute: scale forced_exits with the"
+        " headcount."
+    )
 
 
 def change_of_control(model, shock: ShockConfig, day: int) -> None:
