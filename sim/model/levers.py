@@ -26,7 +26,7 @@ def target_mask(model, target: str, slots: np.ndarray) -> np.ndarray:
     if target == "senior":
         return np.isin(role, SENIOR_ROLES)
     if target == "research":
-        return model.team_unit[wf.team[slots]] == UNITS.index("research")
+        return model.staffing.team_unit[wf.team[slots]] == UNITS.index("research")
     if target == "safety_minded":
         return wf.safety[slots]
     return role == ROLES.index(target)
@@ -106,7 +106,7 @@ class RefreshGrants(Lever):
         wf.refresh_start[slots] = self.start_day
         if self.cfg.grant_years_of_pay <= 0:  # no grant, no vesting dates (and no post-vesting bump)
             return
-        cliff, final = model.milestone_days(self.start_day, self.cfg.grant_years, self.cfg.grant_cliff_months)
+        cliff, final = model.equity.milestone_days(self.start_day, self.cfg.grant_years, self.cfg.grant_cliff_months)
         if self.cfg.grant_cliff_months:
             wf.milestones[slots, REFRESH_CLIFF] = cliff
         wf.milestones[slots, REFRESH_END] = final

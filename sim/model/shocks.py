@@ -40,13 +40,13 @@ def fire(model, shock: ShockConfig, index: int, day: int) -> None:
         m = wf.mission[:n]
         wf.mission[:n] = np.where(act, np.clip(m - drop * decay, wf.mission_floor[:n], 1.0), m)
     if shock.hazard_amp:
-        model.add_shock_excess(day, shock.hazard_amp, shock.hazard_tau_days)
+        model.shocks.add_excess(day, shock.hazard_amp, shock.hazard_tau_days)
     if shock.founder_push > 1 and shock.founder_push_days:
-        model.add_founder_push(day, shock.founder_push, shock.founder_push_days)
+        model.founders.add_push(day, shock.founder_push, shock.founder_push_days)
     if shock.acquired:
         change_of_control(model, shock, day)
     if shock.liquidity and model.mech.wealth:
-        vested = model.vested_value(np.arange(n), at_day=day)
+        vested = model.equity.vested_value(np.arange(n), at_day=day)
         cash = shock.liquidity * np.maximum(vested - wf.liquidated[:n], 0.0) * act
         wf.wealth[:n] += cash
         wf.liquidated[:n] += cash
@@ -64,7 +64,7 @@ def fire(model, shock: ShockConfig, index: int, day: int) -> None:
         if slots.size < shock.forced_exits:
             warnings.warn(too_big(label, shock, slots.size, model.p.company.headcount), stacklevel=2)
         for slot in slots:
-            model.depart(int(slot), FORCED, shock=label, backfill=shock.backfill)
+            model.leaving.depart(int(slot), FORCED, shock=label, backfill=shock.backfill)
 
 
 def too_big(label: str, shock: ShockConfig, group: int, headcount: int) -> str:
@@ -94,7 +94,7 @@ def change_of_control(model, shock: ShockConfig, day: int) -> None:
         v = model.p.vesting
         start = eq.accelerated_start(wf.grant_start[slots], day, v.years, v.cliff_months, shock.acceleration)
         wf.grant_start[slots] = start
-        wf.milestones[slots, 1] = start + model._final_day
+        wf.milestones[slots, 1] = start + model.equity.final_day
 
 
 def ipo(model, shock: ShockConfig, day: int) -> None:
@@ -104,7 +104,7 @@ def ipo(model, shock: ShockConfig, day: int) -> None:
     wf, n = model.workforce, model.workforce.n
     if day >= 0:
         model.day = day
-    vested = model.vested_value(np.arange(n), at_day=day)
+    vested = model.equity.vested_value(np.arange(n), at_day=day)
     cash = shock.ipo_liquidity * np.maximum(vested - wf.liquidated[:n], 0.0) * wf.active[:n]
     wf.wealth[:n] += cash
     wf.liquidated[:n] += cash
@@ -122,7 +122,7 @@ def forced_exit_slots(model, shock: ShockConfig) -> np.ndarray:
     wf, n = model.workforce, model.workforce.n
     eligible = wf.active[:n] & ~wf.immune[:n]
     if shock.unit:
-        eligible &= model.team_unit[wf.team[:n]] == UNITS.index(shock.unit)
+        eligible &= model.staffing.team_unit[wf.team[:n]] == UNITS.index(shock.unit)
     if shock.forced_rule == "founders":
         eligible &= wf.role[:n] == FOUNDER
     idx = np.flatnonzero(eligible)
