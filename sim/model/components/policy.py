@@ -22,7 +22,10 @@ class Policy(Component):
         for i, (lev, day) in enumerate(zip(model.p.policy.levers, model.resolved.lever_days, strict=True)):
             lever = LEVERS[lev.kind](lev, day, i)
             self.levers.append(lever)
-            model.at(day + 0.25, partial(self._activate, lever))
+            when = lever.scheduled(model)
+            if when is not None:
+                lever.start_day = when
+                model.at(when + 0.25, partial(self._activate, lever))
         self.booked = np.zeros((len(self.levers), model.days))  # each lever's cost booked by the end of each day
 
     def _activate(self, lever: Lever) -> None:

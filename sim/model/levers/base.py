@@ -46,6 +46,11 @@ class Lever:
         self.targets = np.zeros(0, dtype=np.int64)
         self.active = False
 
+    def scheduled(self, model) -> int | None:
+        """The day the lever starts (its `start`); a lever set off by an event returns that event's day, or None if
+        it never comes in the window."""
+        return self.start_day
+
     def activate(self, model) -> None:
         wf = model.workforce
         slots = np.flatnonzero(wf.active[: wf.n] & ~wf.immune[: wf.n])
