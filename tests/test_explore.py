@@ -106,13 +106,17 @@ def test_explore_command_writes_its_folder(tmp_path):
     proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr[-2000:]
     df = pd.read_csv(out / "experiments.csv")
-    assert len(df) == 10 * len(explore.POLICIES) and df.groupby("world").policy.nunique().eq(len(explore.POLICIES)).all()
+    assert (
+        len(df) == 10 * len(explore.POLICIES) and df.groupby("world").policy.nunique().eq(len(explore.POLICIES)).all()
+    )
     # common random numbers: every policy runs a world with the same seed and uncertainties
     assert df.groupby("world")[["seed", "contagion", "quit_cut"]].nunique().eq(1).all().all()
     # the policy's settings are EMA levers: recorded per run, the conf/lever values for the named policies
     assert (df["bonus_years_of_pay"] == 0.5).all() and (df["grant_years_of_pay"] == 2.0).all()
     rob = pd.read_csv(out / "robustness.csv")
-    assert sorted(rob.policy) == sorted(explore.POLICIES) and list(rob["rank"]) == list(range(1, len(explore.POLICIES) + 1))
+    assert sorted(rob.policy) == sorted(explore.POLICIES) and list(rob["rank"]) == list(
+        range(1, len(explore.POLICIES) + 1)
+    )
     assert (out / "report.md").exists() and (out / "explore.json").exists()
     assert not list(tmp_path.glob(".explore.*"))  # nothing half-written left beside it
 

@@ -50,7 +50,9 @@ def test_a_pending_grant_holds_key_people():
     """While pending the promise counts as unvested equity: key people's hazard falls, so fewer leave."""
     left = {}
     for policy in ("none", "key_person_grant"):
-        runs = [_model(f"policy={policy}", "lever.key_person_grant.grant_years_of_pay=5", seed=s).run() for s in (1, 2)]
+        runs = [
+            _model(f"policy={policy}", "lever.key_person_grant.key_grant_years_of_pay=5", seed=s).run() for s in (1, 2)
+        ]
         left[policy] = sum(
             int((~m.workforce.active[: m.workforce.n] & np.isin(m.workforce.role[: m.workforce.n], SENIOR_ROLES)).sum())
             for m in runs

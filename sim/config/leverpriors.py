@@ -70,6 +70,14 @@ PRIORS: tuple[LeverPrior, ...] = (
     ),
     LeverPrior("counter_offers", "match_prob", 0.25, 0.75, False, "assumption: the lab matches a quarter to 3/4"),
     LeverPrior("safety_governance", "mission_floor", 0.6, 0.9, False, "assumption: around the default 0.8"),
+    LeverPrior(
+        "key_person_grant",
+        "key_grant_years_of_pay",
+        0.3,
+        1.0,
+        True,
+        "WTW M&A Retention Studies: median awards 31 % of salary (other staff, 2017) to 75-100 % (C-suite, 2024)",
+    ),
 )
 
 BY_PATH: dict[str, LeverPrior] = {p.path: p for p in PRIORS}

@@ -1,6 +1,6 @@
 """The change-of-control key-person retention grant (conf/lever/default.yaml: key_person_grant; docs/ODD.md,
 retention levers): when the lab is acquired, its key people (by default co-founders and research leads) are promised a
-grant worth `grant_years_of_pay` of pay, paid in full if they stay `stay_days` and forfeited if they leave earlier.
+grant worth `key_grant_years_of_pay` of pay, paid in full if they stay `stay_days` and forfeited if they leave earlier.
 
 The pending grant holds them as unvested equity does (the hazard's unvested term, like a retention bonus) and its
 payout date carries the post-vesting bump; it has no direct quit cut of its own. Sizes: WTW's 2017 Global M&A
@@ -19,7 +19,7 @@ class KeyPersonGrant(Lever):
     """Paid on the first change of control (a shock with `acquired`) dated on or after the lever's start."""
 
     kind = "key_person_grant"
-    fields = ("grant_years_of_pay", "stay_days")
+    fields = ("key_grant_years_of_pay", "stay_days")
     promised = np.zeros(0)  # dollars promised to each target (set when the acquisition comes)
 
     def scheduled(self, model) -> int | None:
@@ -35,9 +35,9 @@ class KeyPersonGrant(Lever):
 
     def apply(self, model, slots):
         wf = model.workforce
-        self.promised = self.cfg.grant_years_of_pay * wf.pay[slots]  # dollars, paid on the payout day to stayers
+        self.promised = self.cfg.key_grant_years_of_pay * wf.pay[slots]  # dollars, paid on the payout day to stayers
         wf.bonus[slots] += self.promised
-        if self.cfg.grant_years_of_pay > 0:
+        if self.cfg.key_grant_years_of_pay > 0:
             wf.milestones[slots, BONUS_PAYOUT] = self.start_day + self.cfg.stay_days
 
     def daily(self, model, day):
