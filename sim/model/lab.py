@@ -158,8 +158,12 @@ class AttritionModel(mesa.Model):
         self.policy = self._add(Policy(self))
         self.observation = self._add(Observation(self))
         self._day = [getattr(self, name) for name in DAY]
+        self.departing = self._hooked("on_depart")  # the components that react to a departure (the rest do nothing)
         for component in self.components:
             component.init()
+
+    def _hooked(self, hook: str) -> list[Component]:
+        return [c for c in self.components if getattr(type(c), hook) is not getattr(Component, hook)]
 
     def _add(self, component: Component) -> Component:
         self.components.append(component)

@@ -64,7 +64,7 @@ class Leaving(Component):
             destination = (shock, "forced")
         self.departure_notes[slot] = (firm, shock, shock_share, *destination)
         m.observation.today[DEST_COL[destination[1]]] += 1
-        for component in m.components:
+        for component in m.departing:
             component.on_depart(slot, cause, backfill)
 
     def _leave_by_choice(self, slot: int, t: int) -> None:

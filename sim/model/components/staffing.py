@@ -85,8 +85,9 @@ class Staffing(Component):
         clock_keys = exponential_key(keys[:, CLOCK_KEYS])
         self._fill_hires(sl.start, roles, teams, hired, keys, clock_keys, initial)
         self.employees.extend(Employee(m, s) for s in range(sl.start, sl.stop))
-        for component in m.components:
-            component.on_hire(slots)
+        for component in m.components:  # (the founding staff is hired before every component exists)
+            if type(component).on_hire is not Component.on_hire:
+                component.on_hire(slots)
         return slots
 
     def step(self, day: int) -> None:
