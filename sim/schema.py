@@ -47,5 +47,6 @@ LEVER_KINDS = (
     "transparent_leadership",
     "counter_offers",
     "safety_governance",
+    "key_person_grant",
 )
 POLICIES = ("none", *LEVER_KINDS, "bundle_pay", "bundle_culture")

@@ -199,7 +199,6 @@ class ReferenceModel(mesa.Model):
             lever = RefLever(lev, day)
             self.levers.append(lever)
             self._at(day + 0.25, partial(lever.activate, self))
-        self.counter_lever = next((lv for lv in self.levers if lv.cfg.kind == "counter_offers"), None)
         if p.mechanisms.shocks:
             for shock in p.shocks:
                 day = (parse_date(shock.date, "shock.date") - self.start).days
@@ -353,7 +352,7 @@ class ReferenceModel(mesa.Model):
                 if u[1] < keep:
                     if raise_to > 1:
                         extra = e.pay * (raise_to - 1.0)
-                        self.counter_lever.cost += extra * (self.days - t) / 365.0
+                        e.match_lever.cost += extra * (self.days - t) / 365.0
                         e.pay += extra
                     e.quit_clock, e.quit_key = 0.0, exponential_key(u[2])
                     self.kept_by_counter += 1
@@ -542,7 +541,7 @@ class ReferenceModel(mesa.Model):
                 self.depart(e, SPINOUT if firm.spinout else POACHED, firm=firm.name, destination=(firm.name, firm.kind))
             elif matched and raise_to > 1:
                 extra = e.pay * (raise_to - 1.0)
-                self.counter_lever.cost += extra * (self.days - t) / 365.0
+                e.match_lever.cost += extra * (self.days - t) / 365.0
                 e.pay += extra
         return gone
 
@@ -658,7 +657,7 @@ class RefLever:
             elif kind == "transparent_leadership":
                 e.shock_damping = c.shock_reduction
             elif kind == "counter_offers":
-                e.match_prob, e.match_cap = c.match_prob, c.match_cap
+                e.match_prob, e.match_cap, e.match_lever = c.match_prob, c.match_cap, self  # its raises: our cost
             elif kind == "safety_governance":
                 e.mission_floor = c.mission_floor
                 e.mission = max(e.mission, c.mission_floor)

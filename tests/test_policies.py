@@ -23,6 +23,7 @@ NULL_LEVERS = {
     "transparent_leadership": ("shock_reduction=0", "cost_per_head_year=0"),
     "counter_offers": ("match_prob=0",),
     "safety_governance": ("mission_floor=0", "cost_per_head_year=0"),
+    "key_person_grant": ("key_grant_years_of_pay=0",),
 }
 
 

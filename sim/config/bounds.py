@@ -246,6 +246,7 @@ BOUNDS: dict[str, dict[str, object]] = {
         "match_prob": prob(),
         "match_cap": real(1, 100, "a pay multiple"),
         "mission_floor": prob(),
+        "key_grant_years_of_pay": real(0, 100, "years of pay"),
         "cost_per_head_year": real(0, 1e9, "dollars a person a year"),
         "perceived_value": prob("the share of a grant's dollars staff count as held equity"),
     },

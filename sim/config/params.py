@@ -227,6 +227,8 @@ class LeverConfig:
     match_cap: float = 1.0
     # safety_governance
     mission_floor: float = 0.0
+    # key_person_grant (with stay_days): years of pay promised to key people on a change of control
+    key_grant_years_of_pay: float = 0.0
     # cost of running the lever, dollars per targeted person per year (fixed costs)
     cost_per_head_year: float = 0.0
 

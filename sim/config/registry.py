@@ -270,6 +270,19 @@ LEVER: tuple[Param, ...] = (
         "Safety governance: mission floor",
         Prior(0.6, 0.9, False, "assumption: around the default 0.8"),
         slider_max=1.0,
+    ),    Param(
+        "key_grant_years_of_pay",
+        "lever.key_person_grant.key_grant_years_of_pay",
+        "years of pay",
+        "Key-person grant on a change of control (years of pay)",
+        Prior(
+            0.3,
+            1.0,
+            False,
+            "WTW M&A Retention Studies: median awards 31 % of salary (other staff, 2017) to 75-100 % (C-suite, 2024)",
+            literature=True,
+        ),
+        slider_max=2.0,
     ),
 )
 

@@ -13,8 +13,15 @@ import datetime as dt
 from functools import partial
 
 import mesa
+import numpy as np
 
 from sim.model.agents import Employee, Firm, Spinout
+from sim.schema import CAUSES
+
+# Running totals beside the daily columns, so that a run's last row (Mesa's batch_run default) is its total: the count
+# columns summed to date, and every lever's cost to date (the last day: the settled total of the summary).
+CUMULATIVE = ("departures", *(f"departures_{c}" for c in CAUSES), "announced")
+TO_DATE = (*(f"{c}_to_date" for c in CUMULATIVE), "policy_cost_to_date")
 
 # Attributes of Employee (properties reading the workforce arrays) and of firms collected per agent.
 EMPLOYEE_REPORTERS = ("role", "team", "unit", "tenure_days", "burnout", "autonomy", "mission", "pay", "wealth")
@@ -47,7 +54,7 @@ class DailyCollector(mesa.DataCollector):
     def __init__(self, columns: tuple[str, ...]):
         self._table_columns = tuple(columns)  # the columns of the model's daily array, in order
         self._counts = frozenset(c for c in columns if not c.startswith("mean_"))
-        self.columns = ("date", "seed", *columns)
+        self.columns = ("date", "seed", *columns, *TO_DATE)
         super().__init__(
             model_reporters={c: partial(daily_value, column=c) for c in self.columns},
             agenttype_reporters=agenttype_reporters(),
@@ -55,17 +62,28 @@ class DailyCollector(mesa.DataCollector):
         self._validated = True  # the reporters read the same table `collect` copies from
         self._synced = 0  # days already copied into model_vars
 
-    def row(self, model, day: int) -> dict:
-        """Day `day` of the model's daily table as a dict with the table's types (counts int, means float)."""
+    def to_date(self, model, days: int) -> np.ndarray:
+        """The `TO_DATE` columns over the first `days` days (rows by day)."""
+        index = [self._table_columns.index(c) for c in CUMULATIVE]
+        counts = np.cumsum(model._daily_table[:days, index], axis=0)
+        return np.column_stack([counts, model.policy_cost_to_date(days)])
+
+    def row(self, model, day: int, to_date: np.ndarray | None = None) -> dict:
+        """Day `day` of the model's daily table as a dict with the table's types (counts int, means and costs float),
+        with the running totals `TO_DATE` (`to_date`: their rows, if already computed)."""
         out = {"date": model.start + dt.timedelta(days=day), "seed": model.seed}
         for name, value in zip(self._table_columns, model._daily_table[day].tolist(), strict=True):
             out[name] = int(value) if name in self._counts else value
+        totals = (self.to_date(model, day + 1) if to_date is None else to_date)[day].tolist()
+        for name, value in zip(TO_DATE, totals, strict=True):
+            out[name] = value if name == "policy_cost_to_date" else int(value)
         return out
 
     def collect(self, model, agents: bool = False) -> None:
         done = min(model.steps, model.days)  # days completed (a model may be asked to step past its window)
+        to_date = self.to_date(model, done) if done > self._synced else None
         for day in range(self._synced, done):
-            row = self.row(model, day)
+            row = self.row(model, day, to_date)
             for c in self.columns:
                 self.model_vars[c].append(row[c])
             self._collection_steps.append(float(day + 1))

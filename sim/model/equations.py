@@ -69,17 +69,11 @@ def contagion_share(left, ties):
     return left / np.maximum(ties, 1)
 
 
-def linear_predictor(b, a, a0, m, contagion, wealth_years, unvested_years, w):
-    """bb*b + ba*(a0-a) + bm*(1-m) + bc*contagion + bw*ln(1+wealth) - bu*ln(1+unvested).
-
-    Wealth and unvested equity enter in years of pay, log-transformed so that
-    a founder's large grant holds strongly but not infinitely.
-    """
-    return linear_predictor_logged(b, a, a0, m, contagion, np.log1p(wealth_years), np.log1p(unvested_years), w)
-
-
 def linear_predictor_logged(b, a, a0, m, contagion, log_wealth, log_unvested, w):
-    """`linear_predictor` given ln(1+wealth) and ln(1+unvested): the model keeps these slow-moving logs."""
+    """bb*b + ba*(a0-a) + bm*(1-m) + bc*contagion + bw*ln(1+wealth) - bu*ln(1+unvested), given the logs.
+
+    Wealth and unvested equity enter in years of pay, log-transformed so that a founder's large grant holds strongly
+    but not infinitely; the model keeps these slow-moving logs."""
     return (
         w.burnout * b
         + w.autonomy * (a0 - a)
@@ -105,13 +99,8 @@ def hazard(h0, eta, multiplier):
     return h0 * np.exp(eta) * multiplier
 
 
-def event_probability(h):
-    """Probability of at least one event in a day at hazard h."""
-    return -np.expm1(-h)
-
-
 def daily_hazard(p):
-    """Hazard whose one-day event probability is p (the inverse of `event_probability`)."""
+    """Hazard whose one-day event probability is p (the inverse of p = 1 - exp(-h))."""
     return -np.log1p(-p)
 
 

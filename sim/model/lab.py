@@ -17,41 +17,97 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from functools import partial
 
 import mesa
 import numpy as np
 
 from sim.config.params import ModelParams
 from sim.config.resolve import ResolvedParams, resolve
-from sim.model import equations as eq
-from sim.model import shocks as shock_rules
-from sim.model.agents import Employee, Firm, Spinout
+from sim.model.components.base import Component
+from sim.model.components.contagion import Contagion
+from sim.model.components.daily import DailyPass
+from sim.model.components.equity import Equity
+from sim.model.components.founders import FoundingTeam
+from sim.model.components.leaving import Leaving
+from sim.model.components.observation import Observation
+from sim.model.components.poaching import Poaching
+from sim.model.components.policy import Policy
+from sim.model.components.shocks import Shocks
+from sim.model.components.staffing import Staffing
 from sim.model.datacollection import DailyCollector, compose_params
-from sim.model.destinations import DestinationTable
-from sim.model.draws import OfferDraws
-from sim.model.equity import EquityMixin
-from sim.model.founders import FoundingTeamMixin
-from sim.model.hiring import HiringMixin
-from sim.model.leaving import LeavingMixin
-from sim.model.levers import LEVERS, CounterOffers
-from sim.model.offers import OffersMixin
-from sim.model.passes import DailyPassMixin, Log1pCache
-from sim.model.workforce import NEVER, SENIORITY, Workforce, role_vector
-from sim.schema import (
-    DAILY_COLUMNS,
-    FOUNDER,
-    ROLES,
+from sim.model.workforce import Workforce
+from sim.schema import DAILY_COLUMNS
+
+# The day, in order: the component whose `step(day)` runs at each place (docs/ODD.md, process overview).
+DAY = (
+    "contagion",  # the day that falls out of the contagion window stops counting
+    "poaching",  # spin-outs whose places are filled or whose weeks are over stop courting
+    "leaving",  # the compiled pass (states, hazards, clocks); offers settled; then the quits of the rest
+    "policy",  # each lever's running costs and payouts
+    "staffing",  # backfill hiring
+    "observation",  # announcements (with bursts), means, the day's row of the table
 )
 
+# Names the model answered before it was made of components, and the component that holds each now.
+DELEGATED = {
+    "team_unit": "staffing",
+    "n_teams": "staffing",
+    "team_active": "staffing",
+    "team_role_active": "staffing",
+    "team_target": "staffing",
+    "team_posts": "staffing",
+    "employees": "staffing",
+    "founders_start": "staffing",
+    "seniority_by_role": "staffing",
+    "pay_by_role": "staffing",
+    "grant_by_role": "staffing",
+    "load_by_role": "staffing",
+    "a0_by_role": "staffing",
+    "safety_by_role": "staffing",
+    "refresh_schedule": "equity",
+    "vested_value": "equity",
+    "unvested_value": "equity",
+    "unvested_years": "equity",
+    "vest_table": "equity",
+    "milestone_days": "equity",
+    "firms": "poaching",
+    "rivals": "poaching",
+    "rival_rate_by_role": "poaching",
+    "spinout_rate": "poaching",
+    "depart": "leaving",
+    "destinations": "leaving",
+    "departure_notes": "leaving",
+    "spinouts_founded": "leaving",
+    "kept_by_counter": "leaving",
+    "levers": "policy",
+    "h0": "daily",
+    "advance_clocks": "daily",
+    "announce_by_role": "observation",
+    "delay_by_role": "observation",
+}
+RENAMED = {  # old name -> (component, its name there)
+    "shock_excess": ("shocks", "excess"),
+    "add_shock_excess": ("shocks", "add_excess"),
+    "founder_slots": ("founders", "slots"),
+    "founder_push": ("founders", "push"),
+    "founder_chose_day": ("founders", "chose_day"),
+    "founder_terms": ("founders", "terms"),
+    "add_founder_push": ("founders", "add_push"),
+    "_daily_table": ("observation", "table"),
+    "_today": ("observation", "today"),
+    "_offers_log": ("poaching", "offers_log"),
+    "_advance_clocks": ("daily", "advance_clocks"),
+    "_team_recent": ("contagion", "team_recent"),
+}
 
-class AttritionModel(
-    EquityMixin, OffersMixin, LeavingMixin, HiringMixin, FoundingTeamMixin, DailyPassMixin, mesa.Model
-):
+
+class AttritionModel(mesa.Model):
     """The lab over a calendar window; `run()` steps it day by day to the window's end.
 
+    The lab is a list of components (sim/model/components/), each owning part of the state; `DAY` is the day's order.
     `params` are resolved and checked once (`sim.config.resolve`); the dense part of each day runs in the compiled
-    passes of `sim.model.kernel`, the discrete events (offers, departures, spin-outs, hires, shocks, levers) here.
+    pass of `sim.model.kernel`, the discrete events (offers, departures, spin-outs, hires, shocks, levers) in the
+    components.
     """
 
     def __init__(
@@ -84,137 +140,73 @@ class AttritionModel(
         self.mech = p.mechanisms
         self.start, self.end, self.days = resolved.start, resolved.end, resolved.days
         self.day = 0
-        offer_rng, self._hire_rng, self._event_rng = self.rng.spawn(3)
-        self._offer_draws = OfferDraws(offer_rng)
-        self._leave_draws = OfferDraws(self._event_rng)  # counter-based, indexed by (person, day)
-
-        self.h0 = float(eq.annual_to_daily(p.hazard.base_annual))
-        self.shock_excess = np.zeros(self.days)
-        self.refresh_schedule = (4.0, 0)
-        self._cliff_day, self._final_day = self.milestone_days(0, p.vesting.years, p.vesting.cliff_months)
-        self._vest_tables: dict[tuple, np.ndarray] = {}
-        self._log_wealth = Log1pCache()
-        self._memo = self._vest = self._packed_counts = None  # the compiled passes' cached arguments (passes.py)
-        self._log_unvested = Log1pCache()
-
-        # role tables as vectors indexed by role code
-        self.seniority_by_role = SENIORITY
-        self.pay_by_role = role_vector(p.company.pay)
-        self.grant_by_role = role_vector(p.company.grant_years_of_pay) * self.pay_by_role
-        self.load_by_role = role_vector(p.dynamics.base_load)
-        self.a0_by_role = role_vector(p.dynamics.autonomy_baseline)
-        self.safety_by_role = role_vector(p.company.safety_minded_share)
-        self.announce_by_role = role_vector(p.observation.announce_prob)
-        self.delay_by_role = role_vector(p.observation.delay_mean_days)
-
-        self.workforce = Workforce(capacity=int(p.company.headcount * 1.6) + 16, n_ties=p.company.cross_ties)
-        self.employees: list[Employee | None] = []
-        # slot -> (firm, shock, shock share, destination, destination kind)
-        self.departure_notes: dict[int, tuple[str, str, float, str, str]] = {}
-        self._packed: dict[type, tuple] = {}  # the passes' workforce arrays, by pass (`_people`)
-        self._hire_constants()
-        self._build_staff()
-        self.founder_slots = np.flatnonzero(self.workforce.role[: self.workforce.n] == FOUNDER)
-        self.founder_chose_day = -NEVER  # the last day a co-founder chose to leave (founders.py)
-        self.founder_push = np.ones(self.days)  # remaining co-founders' hazard factor by day (early-stage push)
-
-        W = p.hazard.contagion_window_days
-        self._ring = np.zeros((W + 1, self.n_teams), dtype=np.int64)
-        self._team_recent = np.zeros(self.n_teams, dtype=np.int64)
-
-        self.firms: list[Firm] = []  # rivals first, then spin-outs in founding order
-        self.rivals: list[Firm] = []
-        self.rival_rate_by_role = np.zeros(len(ROLES))  # daily offer hazard from all rivals, by role
-        if self.mech.poaching:
-            self._build_firms()
-        # by role: the rivals that make offers to it and their cumulative offer hazards (fixed over the run)
-        self._rival_choice = [self._offering_rivals(role) for role in range(len(ROLES))]
-        staff = self.workforce.role[: self.workforce.n][~self.workforce.immune[: self.workforce.n]]
-        per_role = np.bincount(staff, minlength=len(ROLES)).tolist()
-        self.destinations = DestinationTable(p.firms if self.mech.poaching else [], per_role, p.destinations)
-        self._recruiting: list[Spinout] = []  # spin-outs making offers today
-        self._courting: dict[int, list[Spinout]] = {}  # slot -> spin-outs that court it, in founding order
-        self.spinout_rate = float(eq.daily_hazard(p.spinout.offers_per_day))  # offer hazard for each target
-        self.spinouts_founded = 0
-        self.kept_by_counter = 0  # leavers holding an offer whom a counter-offer kept
-        self._waiting = np.zeros(0, dtype=np.int64)  # leavers whose announcement is still to come
-        self._new_waiting: list[int] = []
-
+        self.settled = False  # the components settle on the window's last day (`finish`)
+        offer_rng, hire_rng, event_rng = self.rng.spawn(3)
         self._scheduled = []  # Mesa holds event callbacks weakly; keep them alive here
-        self.levers = []
-        for lev, day in zip(p.policy.levers, resolved.lever_days, strict=True):
-            lever = LEVERS[lev.kind](lev, day)
-            self.levers.append(lever)
-            self._at(day + 0.25, partial(self._activate_lever, lever))
-        self.counter_lever = next((lv for lv in self.levers if isinstance(lv, CounterOffers)), None)
 
-        if self.mech.shocks:
-            for i, (shock, day) in enumerate(zip(p.shocks, resolved.shock_days, strict=True)):
-                if day < 0:
-                    shock_rules.fire(self, shock, i, day)
-                else:
-                    self._at(day + 0.5, partial(shock_rules.fire, self, shock, i, day))
-            for shock, day in zip(p.shocks, resolved.ipo_days, strict=True):  # planned IPOs: liquidity on their dates
-                if day is not None and shock.ipo_liquidity:
-                    if day < 0:
-                        shock_rules.ipo(self, shock, day)
-                    elif day < self.days:
-                        self._at(day + 0.5, partial(shock_rules.ipo, self, shock, day))
+        # The components, built in this order (each may read those built before it); all hear of every hire.
+        self.components: list[Component] = []
+        self.workforce = Workforce(capacity=int(p.company.headcount * 1.6) + 16, n_ties=p.company.cross_ties)
+        self.shocks = self._add(Shocks(self))
+        self.daily = self._add(DailyPass(self))
+        self.equity = self._add(Equity(self))
+        self.staffing = self._add(Staffing(self, hire_rng))  # the founding staff
+        self.founders = self._add(FoundingTeam(self))
+        self.contagion = self._add(Contagion(self))
+        self.poaching = self._add(Poaching(self, offer_rng))
+        self.leaving = self._add(Leaving(self, event_rng))
+        self.policy = self._add(Policy(self))
+        self.observation = self._add(Observation(self))
+        self._day = [getattr(self, name) for name in DAY]
+        self.departing = self._hooked("on_depart")  # the components that react to a departure (the rest do nothing)
+        for component in self.components:
+            component.init()
 
-        self._daily_table = np.zeros((self.days, len(DAILY_COLUMNS)))
-        self._offers_log: list[tuple[int, str, int, int]] = []
-        self._today = np.zeros(len(DAILY_COLUMNS))
-        self._pass_constants()
+    def _hooked(self, hook: str) -> list[Component]:
+        return [c for c in self.components if getattr(type(c), hook) is not getattr(Component, hook)]
 
-    # ------------------------------------------------------------------ construction
+    def _add(self, component: Component) -> Component:
+        self.components.append(component)
+        return component
 
-    # ------------------------------------------------------------------ state queries
-
-    def add_shock_excess(self, day: int, amp: float, tau: float) -> None:
-        self.shock_excess += shock_rules.excess_series(self.days, day, amp, tau)
+    def __getattr__(self, name: str):
+        """The names the model answered before it was made of components, read from the component holding each."""
+        component, attribute = RENAMED.get(name, (DELEGATED.get(name), name))
+        if component in self.__dict__:
+            return getattr(self.__dict__[component], attribute)
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     @property
     def date(self) -> dt.date:
         return self.start + dt.timedelta(days=self.day)
 
-    # ------------------------------------------------------------------ events
-
-    def _at(self, time: float, fn) -> None:
+    def at(self, time: float, fn) -> None:
+        """Put `fn` on Mesa's event calendar at model time `time` (day d runs from d to d + 1)."""
         self._scheduled.append(fn)
         self.schedule_event(fn, at=time)
-
-    def _activate_lever(self, lever) -> None:
-        self.day = lever.start_day
-        lever.activate(self)
 
     # ------------------------------------------------------------------ the daily step
 
     def step(self) -> None:
+        """One day: each component in the day's order (`DAY`); the window's last day settles the model."""
         t = self.day = self.steps - 1
-        n = self.workforce.n
-        slot_ring = t % self._ring.shape[0]
-        self._team_recent -= self._ring[slot_ring]
-        self._ring[slot_ring] = 0
-        self._stop_recruiting()
-
-        quitting, offered, unvested = self._advance_clocks(n, t)
-        poached = self._offers(offered, unvested, t) if len(offered) else ()
-        for slot in quitting.tolist():
-            if slot not in poached:
-                self._leave_by_choice(slot, t)
-
-        for lever in self.levers:
-            lever.daily(self, t)
-        hires = self._hire(t) if self.mech.hiring else 0
-        if self._new_waiting:
-            self._waiting = np.concatenate([self._waiting, self._new_waiting])
-            self._new_waiting = []
-        self._record_means()
-        self._waiting = self._close_day(t, hires)
+        for component in self._day:
+            component.step(t)
         if t == self.days - 1:
+            self._settle(t)
             self.running = False  # the window's last day: Mesa's run_model and batch_run stop here
+        self.policy.record(t)
         if self.agent_every and (t % self.agent_every == 0 or not self.running):
             self.datacollector.collect(self, agents=True)
+
+    def _settle(self, last_day: int) -> None:
+        """The window's last day: each component settles (the levers' costs). Done by `step()` itself, so `run()`,
+        Mesa's `run_model()` and `batch_run` leave the same settled model."""
+        if self.settled:
+            return
+        for component in self.components:
+            component.finish(last_day)
+        self.settled = True
 
     @property
     def datacollector(self) -> DailyCollector:
@@ -225,12 +217,12 @@ class AttritionModel(
         self._collector.collect(self)
         return self._collector
 
-    # ------------------------------------------------------------------ the compiled passes, arguments by name
+    def policy_cost_to_date(self, days: int) -> np.ndarray:
+        """Every lever's cost to the end of each of the first `days` days, summed."""
+        return self.policy.cost_to_date(days)
 
     def run(self) -> AttritionModel:
-        """Step through every day of the window."""
+        """Step through every day of the window (the last step settles the model)."""
         for _ in range(self.days):
             self.step()
-        for lever in self.levers:
-            lever.finish(self, self.days - 1)
         return self

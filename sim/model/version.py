@@ -14,7 +14,7 @@ import hashlib
 from importlib import resources
 
 # the one list: every module whose code decides a run's tables or the statistics the posterior was fitted to (every
-# file of sim/model/, then these)
+# file of sim/model/ and its subpackages, then these)
 DECIDING = (
     "schema.py",
     "config/params.py",
@@ -31,10 +31,19 @@ DECIDING = (
 )
 
 
+def _python_files(folder, prefix: str) -> list[str]:
+    """Every .py file under `folder` (a resources Traversable), its subpackages included, as `prefix/...` paths."""
+    out = []
+    for p in folder.iterdir():
+        if p.is_dir() and p.joinpath("__init__.py").is_file():
+            out += _python_files(p, f"{prefix}/{p.name}")
+        elif p.name.endswith(".py"):
+            out.append(f"{prefix}/{p.name}")
+    return out
+
+
 def _model_modules() -> tuple[str, ...]:
-    model = sorted(
-        f"model/{p.name}" for p in resources.files("sim").joinpath("model").iterdir() if p.name.endswith(".py")
-    )
+    model = sorted(_python_files(resources.files("sim").joinpath("model"), "model"))
     return (*model, *DECIDING)
 
 

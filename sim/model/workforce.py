@@ -45,6 +45,7 @@ FIELDS: dict[str, tuple[type, object]] = {
     "shock_damping": (np.float64, 0.0),
     "match_prob": (np.float64, 0.0),
     "match_cap": (np.float64, 1.0),
+    "match_lever": (np.int16, -1),  # the counter-offers lever (its index in the policy) that covers this person
     "wealth": (np.float64, 0.0),
     "liquidated": (np.float64, 0.0),
     "acq_mult": (np.float64, 1.0),

@@ -1,0 +1,51 @@
+"""A layoff or a forced reorganisation removes people by rule (in history: already out of the starting headcount)."""
+
+import warnings
+
+import numpy as np
+
+from sim.model.shocks.base import Effect
+from sim.schema import FORCED, FOUNDER, UNITS
+
+
+def forced_exit_slots(model, shock) -> np.ndarray:
+    """The people a forced exit removes, chosen by rule; ties broken by a per-person key drawn at hire."""
+    wf, n = model.workforce, model.workforce.n
+    eligible = wf.active[:n] & ~wf.immune[:n]
+    if shock.unit:
+        eligible &= model.staffing.team_unit[wf.team[:n]] == UNITS.index(shock.unit)
+    if shock.forced_rule == "founders":
+        eligible &= wf.role[:n] == FOUNDER
+    idx = np.flatnonzero(eligible)
+    if shock.forced_rule == "senior":
+        order = np.lexsort((wf.key_forced[idx], -wf.seniority[idx]))
+    else:
+        order = np.argsort(wf.key_forced[idx], kind="stable")
+    return idx[order[: shock.forced_exits]]
+
+
+def too_big(label: str, shock, group: int, headcount: int) -> str:
+    """The warning for a forced exit larger than the group it targets (sizes are absolute: they do not scale with
+    `company.headcount`)."""
+    where = f"unit {shock.unit!r}" if shock.unit else "the lab"
+    rule = f", rule {shock.forced_rule!r}" if shock.forced_rule == "founders" else ""
+    return (
+        f"shock {label!r}: forced_exits={shock.forced_exits} exceeds its target group ({group} people of {where}{rule}"
+        f" at company.headcount={headcount}); all {group} leave. Sizes are absolute: scale forced_exits with the"
+        " headcount."
+    )
+
+
+class ForcedExits(Effect):
+    fields = ("forced_exits", "forced_rule", "unit", "backfill")
+
+    def applies(self, model, shock, firing):
+        return bool(shock.forced_exits) and not firing.history
+
+    def fire(self, model, shock, firing):
+        label = shock.name or f"{shock.type}#{firing.index}"  # `type` is a label only: effects follow the fields
+        slots = forced_exit_slots(model, shock)
+        if slots.size < shock.forced_exits:
+            warnings.warn(too_big(label, shock, slots.size, model.p.company.headcount), stacklevel=2)
+        for slot in slots:
+            model.leaving.depart(int(slot), FORCED, shock=label, backfill=shock.backfill)
