@@ -11,6 +11,7 @@ from omegaconf import DictConfig
 
 from sim.config.defaults import CONF_DIR
 from sim.config.params import RunConfig, model_params, schema, validate
+from sim.roster.overrides import rewrite_overrides
 from sim.run.simulate import as_run_config
 
 
@@ -45,7 +46,7 @@ def compose(overrides: list[str] | None = None) -> DictConfig:
 
     register_configs()
     with initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3"):
-        return hydra_compose(config_name="config", overrides=list(overrides or []))
+        return hydra_compose(config_name="config", overrides=rewrite_overrides(list(overrides or [])))
 
 
 def check(cfg) -> RunConfig:

@@ -19,6 +19,10 @@ class HiringMixin:
     """Methods of `AttritionModel` (sim/model/lab.py) for this mechanism; they use its state."""
 
     def _build_staff(self) -> None:
+        if self.p.roster.path:  # a user's roster: its people instead of a drawn lab (sim/roster/workforce.py)
+            from sim.roster.workforce import build_staff
+
+            return build_staff(self)
         c = self.p.company
         shares = role_vector(c.role_mix)
         shares[FOUNDER] = 0.0

@@ -100,6 +100,10 @@ def as_run_config(config) -> RunConfig:
             raise TypeError(f"cannot read a config from {type(config).__name__}") from exc
     config = {k: v for k, v in dict(config).items() if k != "hydra"}
     run = validate_run(from_mapping(RunConfig, config))  # types and ranges of the run-level values first
+    if run.roster.path:  # a user's roster sets the window and the company (sim/roster; pandera imported on use)
+        from sim.roster.config import apply_to_run
+
+        run = apply_to_run(run)
     run = validate_run(apply_design_row(run))  # a design row may set any field
     run = posterior.apply_to_run(run)  # posterior draw and free parameters
     return leverpriors.apply_to_run(run)  # lever effect sizes drawn from their priors (lever_draw >= 0)
