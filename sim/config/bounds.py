@@ -256,6 +256,7 @@ BOUNDS: dict[str, dict[str, object]] = {
         "as_of": TEXT,
         "horizon_days": count(36_500, lo=1, why="days after roster.as_of"),
         "roles": TEXT,
+        "fit_hazard": BOOL,
         "salt": TEXT,
         "digest": TEXT,
     },

@@ -277,6 +277,7 @@ class RosterConfig:
     as_of: str = ""  # the roster's date the run starts after (YYYY-MM-DD); "": its last dated event
     horizon_days: int = 365  # the run's window: the days after as_of
     roles: dict[str, str] = field(default_factory=dict)  # the roster's role names -> the model's roles
+    fit_hazard: bool = True  # hazard.base_annual from the roster's voluntary exits (sim/roster/prior.py)
     salt: str = "exodus"  # salts the hashes that stand for ids outside the run
     digest: str = ""  # set when the roster is read: its file's hash (a changed file is a changed run)
 

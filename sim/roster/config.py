@@ -29,9 +29,10 @@ def read(run) -> Roster:
 
 
 def apply_to_run(run: RunConfig) -> RunConfig:
-    """A copy of `run` set up from its roster: the window after `as_of`, the company's size, roles, pay and founding
-    from the people present, no dated shocks (the shipped ones are xAI's), every exit observed on its day (an HR
-    record is complete), the vesting schedule most rows give. A run without a roster is returned as it is."""
+    """A copy of `run` set up from its roster: the window after `as_of`; the company's size, roles, pay and founding
+    from the people present; no dated shocks (the shipped ones are xAI's); every exit observed on its day (an HR
+    record is complete); the vesting schedule most rows give; with `roster.fit_hazard`, the base hazard fitted to
+    its voluntary exits (sim/roster/prior.py). A run without a roster is returned as it is."""
     if not run.roster.path:
         return run
     roster = read(run)
@@ -71,6 +72,12 @@ def apply_to_run(run: RunConfig) -> RunConfig:
         years=float(years.mode().iloc[0]) if len(years) else run.vesting.years,
         cliff_months=int(cliff.mode().iloc[0]) if len(cliff) else run.vesting.cliff_months,
     )
+    if run.roster.fit_hazard:
+        from sim.roster.prior import roster_fit
+
+        hf = roster_fit(roster, start_on)
+        if hf.exits:
+            run.hazard = dataclasses.replace(run.hazard, base_annual=round(hf.base_annual, 6))
     run.shocks = []
     run.observation = dataclasses.replace(
         run.observation,
