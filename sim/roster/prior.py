@@ -21,6 +21,7 @@ from sim.roster.load import Roster
 from sim.schema import ROLES
 
 YEAR = 365.25
+MIN_AT_RISK = 30  # assumption: the Kaplan-Meier curve starts where this many are observed
 MIN_EVENTS = 5  # assumption: fewer voluntary exits than this in a role give no fit for it (the overall one is used)
 
 
@@ -124,13 +125,35 @@ def weibull_by_role(table: pd.DataFrame) -> dict[str, object]:
     return out
 
 
+def conditional_start(t: pd.DataFrame, at_risk: int = MIN_AT_RISK) -> float:
+    """The first tenure (years) at which at least `at_risk` people are under observation: before it, left truncation
+    leaves too few for a Kaplan-Meier estimate, so the figure draws survival conditional on reaching it."""
+    for x in np.sort(np.concatenate([[0.0], t["entry"].to_numpy()])):
+        if int(((t["entry"] <= x) & (t["duration"] > x)).sum()) >= at_risk:
+            return float(x)
+    return 0.0
+
+
+def _nonparametric(t: pd.DataFrame, x0: float):
+    """Kaplan-Meier from tenure x0 (left-truncated); where ties in a small risk set send it to zero (lifelines
+    refuses), the Breslow-Fleming-Harrington estimate (exp of the Nelson-Aalen cumulative hazard) instead."""
+    from lifelines import BreslowFlemingHarringtonFitter, KaplanMeierFitter
+    from lifelines.exceptions import StatError
+
+    entry = np.maximum(t["entry"], x0)
+    try:
+        return KaplanMeierFitter().fit(t["duration"], t["event"], entry=entry, label="Kaplan-Meier")
+    except StatError:
+        return BreslowFlemingHarringtonFitter().fit(t["duration"], t["event"], entry=entry, label="Nelson-Aalen")
+
+
 def report(roster: Roster, as_of: dt.date, out_png) -> tuple[HazardFit, pd.DataFrame]:
-    """Fit, and draw Kaplan-Meier (with left truncation) beside the Weibull and constant-hazard curves, by role."""
+    """Fit, and draw Kaplan-Meier (left-truncated, from `conditional_start`) beside the Weibull and constant-hazard
+    curves conditional on the same tenure, by role."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    from lifelines import KaplanMeierFitter
 
     table = survival_table(roster, as_of)
     hf = fit(table)
@@ -140,20 +163,22 @@ def report(roster: Roster, as_of: dt.date, out_png) -> tuple[HazardFit, pd.DataF
     rows = []
     for ax, role in zip(axes[0], roles, strict=True):
         t = table if role == "(all)" else table[table["role"] == role]
-        KaplanMeierFitter().fit(
-            t["duration"], t["event"], entry=t["entry"], label="Kaplan-Meier"
-        ).plot_survival_function(ax=ax, ci_show=True)
-        grid = np.linspace(0, float(t["duration"].max()), 100)
+        x0 = conditional_start(t)
+        kept = t[t["duration"] > x0]
+        _nonparametric(kept, x0).plot_survival_function(ax=ax, ci_show=True)
+        grid = np.linspace(x0, float(t["duration"].max()), 100)
         if role in weibulls:
             w = weibulls[role]
-            ax.plot(grid, w.survival_function_at_times(grid), label=f"Weibull (shape {w.rho_:.2f})")
-            rows.append({"role": role, "weibull_scale_years": w.lambda_, "weibull_shape": w.rho_})
+            s0 = float(w.survival_function_at_times([x0]).iloc[0])
+            ax.plot(grid, w.survival_function_at_times(grid) / s0, label=f"Weibull (shape {w.rho_:.2f})")
+            rows.append({"role": role, "weibull_scale_years": w.lambda_, "weibull_shape": w.rho_, "km_from_years": x0})
         rate = -np.log1p(-hf.by_role.get(role, hf.overall)[0])
-        ax.plot(grid, np.exp(-rate * grid), "--", label="constant hazard")
+        ax.plot(grid, np.exp(-rate * (grid - x0)), "--", label="constant hazard")
+        ax.set_xlim(left=x0)
         ax.set_title(role)
         ax.set_xlabel("tenure (years)")
         ax.legend(fontsize=7)
-    axes[0][0].set_ylabel("still there (voluntary exits only)")
+    axes[0][0].set_ylabel("still there, given the first tenure drawn\n(voluntary exits only)")
     fig.tight_layout()
     fig.savefig(out_png, dpi=110)
     plt.close(fig)
