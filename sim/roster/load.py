@@ -20,7 +20,7 @@ from sim.roster import schema as rs
 from sim.schema import ROLES
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # hashed by identity: one object per file read (the cache below)
 class Roster:
     """A checked roster: `people` typed (dates as datetime64, `role` as the model's role name), the file's digest
     (a changed file is a changed run), and the warnings of the defaults it took."""
@@ -137,7 +137,7 @@ def _typed(frame: pd.DataFrame, roles: Mapping[str, str]) -> pd.DataFrame:
     def num(name):
         if name not in frame:
             return pd.Series(np.nan, index=frame.index)
-        return pd.to_numeric(frame[name].str.strip().replace("", np.nan), errors="coerce")
+        return pd.to_numeric(frame[name].str.strip().replace("", np.nan), errors="coerce").astype(float)
 
     def text(name):
         return frame[name].str.strip() if name in frame else pd.Series("", index=frame.index)

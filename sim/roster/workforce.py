@@ -3,6 +3,7 @@ tenure, pay, equity (vesting from their hire date) and manager ties. Called by t
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
@@ -36,7 +37,7 @@ def staff(params) -> Staff:
     team_unit = np.array(
         [np.bincount(units[team_codes == k], minlength=4).argmax() for k in range(len(team_names))], dtype=np.int64
     )
-    start = pd.Timestamp(on) + pd.Timedelta(days=1)
+    start = pd.Timestamp(on + dt.timedelta(days=1))
     hired = ((present["hire_date"] - start).dt.days).to_numpy(np.int32)
     position = pd.Series(np.arange(len(present)), index=present["id"])
     manager = present["manager_id"].map(position).fillna(-1).to_numpy(np.int64)
