@@ -28,11 +28,19 @@ def read(run) -> Roster:
     return load(run.roster.path, run.roster.roles)
 
 
+def _start_in(lever, window_start: str):
+    """A lever dated before the window (the shipped policies' dates are xAI's) starts on its first day instead."""
+    if isinstance(lever, str) or not getattr(lever, "start", ""):
+        return lever
+    return dataclasses.replace(lever, start="") if lever.start < window_start else lever
+
+
 def apply_to_run(run: RunConfig) -> RunConfig:
     """A copy of `run` set up from its roster: the window after `as_of`; the company's size, roles, pay and founding
     from the people present; no dated shocks (the shipped ones are xAI's); every exit observed on its day (an HR
-    record is complete); the vesting schedule most rows give; with `roster.fit_hazard`, the base hazard fitted to
-    its voluntary exits (sim/roster/prior.py). A run without a roster is returned as it is."""
+    record is complete); the vesting schedule most rows give; levers dated before the window start on its first
+    day; with `roster.fit_hazard`, the base hazard fitted to its voluntary exits (sim/roster/prior.py). A run without
+    a roster is returned as it is."""
     if not run.roster.path:
         return run
     roster = read(run)
@@ -79,6 +87,9 @@ def apply_to_run(run: RunConfig) -> RunConfig:
         if hf.exits:
             run.hazard = dataclasses.replace(run.hazard, base_annual=round(hf.base_annual, 6))
     run.shocks = []
+    window_start = run.window.start
+    run.lever = {k: _start_in(v, window_start) for k, v in run.lever.items()}
+    run.policy = dataclasses.replace(run.policy, levers=[_start_in(v, window_start) for v in run.policy.levers])
     run.observation = dataclasses.replace(
         run.observation,
         announce_prob=dict.fromkeys(ROLES, 1.0),

@@ -69,7 +69,14 @@ class HazardFit:
 def _rate(table: pd.DataFrame) -> tuple[float, float, float]:
     """lifelines' exponential fit with left truncation: the hazard per year and its 90 % interval."""
     from lifelines import ExponentialFitter
+    from scipy import stats
 
+    if not table["event"].any():  # no exit: no fit (lifelines cannot invert); the exact one-sided bound
+        return (
+            0.0,
+            0.0,
+            float(stats.chi2.ppf(0.95, 2) / 2 / max(float((table["duration"] - table["entry"]).sum()), 1e-9)),
+        )
     f = ExponentialFitter(alpha=0.1).fit(table["duration"], table["event"], entry=table["entry"])
     row = f.summary.loc["lambda_"]  # the mean time to a voluntary exit, in years
     return 1.0 / row["coef"], 1.0 / row["coef upper 90%"], 1.0 / row["coef lower 90%"]
