@@ -234,3 +234,13 @@ def test_roster_run_takes_its_base_hazard_from_the_survival_fit(tmp_path):
     assert run.hazard.base_annual == pytest.approx(hf.base_annual, abs=1e-6)
     off = check(compose([f"roster={path}", "roster.fit_hazard=false"]))
     assert off.hazard.base_annual == check(compose([])).hazard.base_annual
+
+
+def test_roster_role_names_map_to_the_models_roles_and_a_bad_mapping_is_refused(tmp_path):
+    frame = small_roster().replace({"role": {"researcher": "Scientist"}})
+    path = write(tmp_path, frame)
+    assert "column role: 'Scientist'" in refusal(path)
+    r = load.load(path, {"Scientist": "researcher"})
+    assert (r.people["role"] == "researcher").sum() == (small_roster()["role"] == "researcher").sum()
+    with pytest.raises(DataError, match="roster.roles.Scientist: 'wizard' is not one of the model's roles"):
+        load.load(path, {"Scientist": "wizard"})
