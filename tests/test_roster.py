@@ -244,3 +244,15 @@ def test_roster_role_names_map_to_the_models_roles_and_a_bad_mapping_is_refused(
     assert (r.people["role"] == "researcher").sum() == (small_roster()["role"] == "researcher").sum()
     with pytest.raises(DataError, match="roster.roles.Scientist: 'wizard' is not one of the model's roles"):
         load.load(path, {"Scientist": "wizard"})
+
+
+def test_a_roster_run_from_python_is_set_up_once_and_repeats_byte_for_byte(tmp_path):
+    from sim.config.params import RosterConfig, RunConfig
+    from sim.run.simulate import as_run_config, simulate
+
+    path = write(tmp_path, small_roster(120))
+    run = as_run_config(RunConfig(roster=RosterConfig(path=str(path), horizon_days=30)))
+    assert run.roster.digest and run.company.headcount == len(load.load(path).present(load.load(path).last_event))
+    assert as_run_config(run) is run  # set up once: the digest marks it
+    a, b = simulate(run, seed=3), simulate(run, seed=3)
+    assert a.daily.to_csv().encode() == b.daily.to_csv().encode()
