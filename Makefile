@@ -1,6 +1,6 @@
 # The two commands of the README: `make run` and `make test`. Both create .venv first.
 # `run` installs the package; `test` adds the test tools and every
-# extra the suite exercises (cluster launcher, dashboard, calibration, exploratory analysis, the Optuna fit).
+# extra the suite exercises (cluster launcher, dashboard, calibration, exploratory analysis, the Optuna fit, the public roster).
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -23,7 +23,7 @@ $(RUN_STAMP): pyproject.toml | $(BIN)/python
 	@rm -f $(VENV)/.run-* && touch $@
 
 $(TEST_STAMP): pyproject.toml | $(BIN)/python
-	$(PIP) -e '.[dev,cluster,dashboard,calibrate,explore,optuna]'
+	$(PIP) -e '.[dev,cluster,dashboard,calibrate,explore,optuna,roster]'
 	@rm -f $(VENV)/.test-* && touch $@
 
 run: $(RUN_STAMP)

@@ -32,6 +32,7 @@ from sim.cli.sweeper import STATUS_ENV, report, sweep_summary
 from sim.config.compose import CONF_DIR, check, register_configs
 from sim.config.params import ConfigError, RunConfig
 from sim.data.observed import DataError
+from sim.roster.overrides import rewrite_overrides
 from sim.run.files import is_complete, read_summary, why_damaged, write_atomic, write_run
 from sim.run.simulate import config_hash, replicate, replicate_seeds, simulate
 
@@ -222,7 +223,7 @@ def main(argv: list[str] | None = None) -> None:
 
     from sim.cli.guard import plan
 
-    argv = sys.argv[1:] if argv is None else list(argv)
+    argv = rewrite_overrides(sys.argv[1:] if argv is None else list(argv))  # roster=PATH: roster.path=PATH
     args = get_args_parser().parse_args(argv)
     if args.experimental_rerun is not None:  # it unpickles a file: code from outside the config's checks
         fail("--experimental-rerun is not supported by exodus (run the same command line again to resume)")

@@ -252,6 +252,15 @@ BOUNDS: dict[str, dict[str, object]] = {
     },
     "PolicyConfig": {"name": TEXT},  # levers: names or LeverConfig, walked below
     "ObservedConfig": {"dir": TEXT},
+    "RosterConfig": {
+        "path": TEXT,
+        "as_of": TEXT,
+        "horizon_days": count(36_500, lo=1, why="days after roster.as_of"),
+        "roles": TEXT,
+        "fit_hazard": BOOL,
+        "salt": TEXT,
+        "digest": TEXT,
+    },
     "DesignConfig": {"file": TEXT, "row": count(10_000_000, lo=-1, why="-1 for none, else a row of design.file")},
     "RunConfig": {
         "seed": count(2**63 - 1, why="a root seed"),

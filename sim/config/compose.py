@@ -13,6 +13,7 @@ from omegaconf import DictConfig
 from sim.config.defaults import CONF_DIR
 from sim.config.load import as_run_config
 from sim.config.params import RunConfig, model_params, schema, validate
+from sim.roster.overrides import rewrite_overrides
 
 
 def register_configs() -> None:
@@ -57,7 +58,7 @@ def compose(overrides: list[str] | None = None) -> DictConfig:
     register_configs()
     try:
         with initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3"):
-            return hydra_compose(config_name="config", overrides=list(overrides or []))
+            return hydra_compose(config_name="config", overrides=rewrite_overrides(list(overrides or [])))
     except (HydraException, OmegaConfBaseException) as exc:  # one line naming the override, as `exodus` says it
         from sim.config.hydraerrors import culprit, one_line
 

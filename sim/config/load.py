@@ -21,7 +21,8 @@ from sim.config.params import ModelParams, RunConfig, _like, from_mapping, set_p
 def as_run_config(config) -> RunConfig:
     """Accept a RunConfig, ModelParams, OmegaConf config or plain mapping."""
     if isinstance(config, RunConfig):
-        return validate_run(config)
+        run = validate_run(config)
+        return _with_roster(run) if run.roster.path and not run.roster.digest else run
     if isinstance(config, ModelParams):
         return RunConfig(**{f.name: getattr(config, f.name) for f in dataclasses.fields(ModelParams)})
     if not isinstance(config, Mapping):
@@ -33,9 +34,18 @@ def as_run_config(config) -> RunConfig:
             raise TypeError(f"cannot read a config from {type(config).__name__}") from exc
     config = {k: v for k, v in dict(config).items() if k != "hydra"}
     run = validate_run(from_mapping(RunConfig, config))  # types and ranges of the run-level values first
+    run = _with_roster(run) if run.roster.path else run
     run = validate_run(apply_design_row(run))  # a design row may set any field
     run = posterior.apply_to_run(run)  # posterior draw and free parameters
     return leverpriors.apply_to_run(run)  # lever effect sizes drawn from their priors (lever_draw >= 0)
+
+
+def _with_roster(run: RunConfig) -> RunConfig:
+    """A user's roster sets the window and the company once (sim/roster; pandera imported on use); the digest it
+    records marks the run as set."""
+    from sim.roster.config import apply_to_run
+
+    return apply_to_run(run)
 
 
 def apply_design_row(run: RunConfig) -> RunConfig:

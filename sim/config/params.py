@@ -265,6 +265,19 @@ def _over(schema_value, data):
 
 
 @dataclass
+class RosterConfig:
+    """A user's own roster (sim/roster): its people start the run instead of a drawn lab. "" path: no roster."""
+
+    path: str = ""  # a CSV or Parquet roster, relative to the folder `exodus` runs in
+    as_of: str = ""  # the roster's date the run starts after (YYYY-MM-DD); "": its last dated event
+    horizon_days: int = 365  # the run's window: the days after as_of
+    roles: dict[str, str] = field(default_factory=dict)  # the roster's role names -> the model's roles
+    fit_hazard: bool = True  # hazard.base_annual from the roster's voluntary exits (sim/roster/prior.py)
+    salt: str = "exodus"  # salts the hashes that stand for ids outside the run
+    digest: str = ""  # set when the roster is read: its file's hash (a changed file is a changed run)
+
+
+@dataclass
 class ModelParams:
     """Everything one run needs, besides the seed. Its defaults are conf/'s (`ModelParams()` is the default lab
     `exodus` runs); the group dataclasses alone hold neutral placeholders."""
@@ -282,6 +295,7 @@ class ModelParams:
     observation: ObservationConfig = _conf("observation", ObservationConfig)
     policy: PolicyConfig = _conf("policy", PolicyConfig)
     destinations: DestinationsConfig = _conf("destinations", DestinationsConfig)
+    roster: RosterConfig = field(default_factory=RosterConfig)  # a user's roster (sim/roster); "" path: none
 
 
 # --------------------------------------------------------------------------- validation
@@ -485,6 +499,7 @@ for _cls in (
     ObservationConfig,
     LeverConfig,
     PolicyConfig,
+    RosterConfig,
     ModelParams,
 ):
     _NESTED[_cls.__name__] = _cls

@@ -270,7 +270,8 @@ LEVER: tuple[Param, ...] = (
         "Safety governance: mission floor",
         Prior(0.6, 0.9, False, "assumption: around the default 0.8"),
         slider_max=1.0,
-    ),    Param(
+    ),
+    Param(
         "key_grant_years_of_pay",
         "lever.key_person_grant.key_grant_years_of_pay",
         "years of pay",

@@ -28,6 +28,11 @@ DECIDING = (
     "config/registry.py",
     "run/world.py",
     "calibration/targets.py",
+    "roster/config.py",  # a user's roster: the config it implies, its staff, its reading and its survival prior
+    "roster/workforce.py",
+    "roster/load.py",
+    "roster/schema.py",
+    "roster/prior.py",
 )
 
 

@@ -37,6 +37,10 @@ class Staffing(Component):
         self._build_staff()
 
     def _build_staff(self) -> None:
+        if self.model.p.roster.path:  # a user's roster: its people instead of a drawn lab (sim/roster/workforce.py)
+            from sim.roster.workforce import build_staff
+
+            return build_staff(self)
         c = self.model.p.company
         shares = role_vector(c.role_mix)
         shares[FOUNDER] = 0.0
