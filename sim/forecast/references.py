@@ -136,10 +136,8 @@ def fit_hawkes(t: np.ndarray, T: float) -> Hawkes:
     return Hawkes(math.exp(best.x[0]), float(best.x[1]), math.exp(best.x[2]))
 
 
-def simulate_hawkes(p: Hawkes, history: np.ndarray, now: float, horizon: float, paths: int, rng) -> list[np.ndarray]:
-    """Event times in (now, now + horizon] of `paths` futures of `p` given the past events `history` (times <= now),
-    by its branching structure: immigrants at rate mu, and each event's children (Poisson(alpha) of them) after
-    Exp(beta) delays; a past event's children still to come are Poisson(alpha * exp(-beta * age)) after `now`."""
+def _branching(p: Hawkes, history: np.ndarray, now: float, horizon: float, paths: int, rng):
+    """(path, time) of every event in (now, now + horizon] over `paths` futures (see simulate_hawkes)."""
     end = now + horizon
     n_imm = rng.poisson(p.mu * horizon, size=paths)
     path = [np.repeat(np.arange(paths), n_imm)]
@@ -162,7 +160,14 @@ def simulate_hawkes(p: Hawkes, history: np.ndarray, now: float, horizon: float, 
         gen_p, gen_t = gen_p[keep], gen_t[keep]
         all_p.append(gen_p)
         all_t.append(gen_t)
-    ps, ts = np.concatenate(all_p), np.concatenate(all_t)
+    return np.concatenate(all_p), np.concatenate(all_t)
+
+
+def simulate_hawkes(p: Hawkes, history: np.ndarray, now: float, horizon: float, paths: int, rng) -> list[np.ndarray]:
+    """Event times in (now, now + horizon] of `paths` futures of `p` given the past events `history` (times <= now),
+    by its branching structure: immigrants at rate mu, and each event's children (Poisson(alpha) of them) after
+    Exp(beta) delays; a past event's children still to come are Poisson(alpha * exp(-beta * age)) after `now`."""
+    ps, ts = _branching(p, history, now, horizon, paths, rng)
     order = np.argsort(ps, kind="stable")
     ps, ts = ps[order], ts[order]
     cuts = np.searchsorted(ps, np.arange(paths + 1))
@@ -175,8 +180,8 @@ def hawkes(days, first, cutoff, horizons, seed, paths: int = HAWKES_PATHS) -> tu
     t = _times(seen, first)
     T = float((cutoff - first).days + 1)
     p = fit_hawkes(t, T)
-    futures = simulate_hawkes(p, t, T, float(max(horizons)), paths, np.random.default_rng(seed))
-    out = {int(h): Forecast.from_samples([int(np.sum(f <= T + h)) for f in futures]) for h in horizons}
+    ps, ts = _branching(p, t, T, float(max(horizons)), paths, np.random.default_rng(seed))
+    out = {int(h): Forecast.from_samples(np.bincount(ps[ts <= T + h], minlength=paths)) for h in horizons}
     return out, p
 
 

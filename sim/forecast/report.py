@@ -107,8 +107,8 @@ def skill_matrix(tab: pd.DataFrame) -> pd.DataFrame:
         m = float(c[skill.MODEL])
         r = {"target": target, "windows": int(wins[target]), "model CRPS": m}
         r.update({f"skill vs {ref}": skill._skill(m, float(c[ref])) for ref in REFERENCES})
-        best = c.idxmin()
-        r["winner"] = skill.MODEL if float(c[best]) >= m else best
+        low = float(c.min())
+        r["winner"] = skill.MODEL if low >= m else ", ".join(n for n, v in c.items() if v == low)
         rows.append(r)
     return pd.DataFrame(rows)
 

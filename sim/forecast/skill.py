@@ -92,7 +92,7 @@ def winners(tab: pd.DataFrame) -> pd.DataFrame:
     for target, g in pooled.groupby("target", sort=False):
         mean = g.groupby("forecaster", sort=False)["crps"].mean()
         m = float(mean[MODEL])
-        best = mean.idxmin() if mean.min() < m else MODEL
+        best = ", ".join(n for n, v in mean.items() if v == mean.min()) if mean.min() < m else MODEL
         beat = [(n, float(v)) for n, v in mean.items() if n != MODEL and v < m]
         rows.append({"target": target, "winner": best, "model_crps": m, "best_crps": float(mean.min()),
                      "beaten_by": ", ".join(f"{n} (skill {_skill(m, v):+.2f})" for n, v in beat),
@@ -106,9 +106,10 @@ def lines(tab: pd.DataFrame) -> list[str]:
     for r in winners(tab).itertuples():
         sk = ", ".join(f"{n} {_fmt(v)}" for n, v in r.skill.items())
         if r.winner == MODEL:
-            out.append(f"  {r.target}: the model wins (CRPS {r.model_crps:.3f}); skill vs {sk}")
+            tie = " (tied with a reference)" if any(v == 0 for v in r.skill.values()) else ""
+            out.append(f"  {r.target}: the model wins{tie} (CRPS {r.model_crps:.3f}); skill vs {sk}")
         else:
-            out.append(f"  {r.target}: a REFERENCE BEATS THE MODEL: {r.beaten_by}; best {r.winner} "
+            out.append(f"  {r.target}: A REFERENCE BEATS THE MODEL: {r.beaten_by}; best {r.winner} "
                        f"(CRPS {r.best_crps:.3f} vs the model's {r.model_crps:.3f})")  # fmt: skip
     return out
 
