@@ -237,3 +237,13 @@ def test_rolling_backtest_on_a_users_folder_is_resumable(tmp_path, monkeypatch):
     again = rolling.run_rolling(job, cuts, procs=1, say=said.append)
     assert "resuming: 2 of 2" in said[-1]
     pd.testing.assert_frame_equal(first, again)
+
+
+def test_backtest_command_needs_exactly_one_of_cutoff_and_rolling(capsys):
+    from sim.cli import backtest as cli
+
+    for argv in ([], ["--cutoff", "2026-02-05", "--rolling"]):
+        with pytest.raises(SystemExit) as exc:
+            cli.main(argv)
+        assert exc.value.code == 2 and "give either --cutoff DATE or --rolling" in capsys.readouterr().err
+    assert "tiny" in cli.BACKTEST_PRESETS and "--rolling" in cli.parser().format_help()

@@ -96,6 +96,7 @@ def main(argv: list[str] | None = None) -> None:
         return _rolling(args, rec, preset, draws, started)
     try:
         run = _scenario(args.overrides)
+        rec = _own_record(args, run, rec)
         settings = calibrate.cli_settings(args, preset)
         print(
             f"[{PROG}] {rec.where}: calibrating on observations up to {args.cutoff} (record ends {rec.end}); "
@@ -118,6 +119,16 @@ def main(argv: list[str] | None = None) -> None:
     if bt.skill is not None:
         _print_skill(bt.skill.table, bt.skill.skipped)
     print(f"[{PROG}] wrote {args.out}/: " + ", ".join(p.name for p in paths))
+
+
+def _own_record(args, run, rec):
+    """The record: --observed DIR, else the scenario's `observed.dir=DIR` override, else the shipped one."""
+    folder = getattr(getattr(run, "observed", None), "dir", "")
+    if args.observed or not folder:
+        return rec
+    from sim.data import record as records
+
+    return records.load(folder)
 
 
 def _print_skill(table, skipped) -> None:
@@ -146,6 +157,7 @@ def _rolling(args, rec, preset: dict, draws: int, started: float) -> None:
     out = Path(args.out)
     try:
         run = _scenario(args.overrides)
+        rec = _own_record(args, run, rec)
         settings = calibrate.cli_settings(args, preset)
         if draws < 2:
             raise ConfigError("draws", draws, "an integer >= 2")
