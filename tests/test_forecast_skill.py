@@ -247,3 +247,25 @@ def test_backtest_command_needs_exactly_one_of_cutoff_and_rolling(capsys):
             cli.main(argv)
         assert exc.value.code == 2 and "give either --cutoff DATE or --rolling" in capsys.readouterr().err
     assert "tiny" in cli.BACKTEST_PRESETS and "--rolling" in cli.parser().format_help()
+
+
+def test_backtest_writes_the_skill_table_and_scores_persistence_by_its_closed_form(tmp_path):
+    """A backtest at 5 Feb with the shipped posterior (no ABC): skill.csv and skill.parquet hold the same table;
+    persistence's CRPS on each window is the count observed after the cutoff; the report names the winners."""
+    pytest.importorskip("scoringrules")
+    import sim
+    from sim.calibration import backtest, backtest_report, posterior
+    from sim.run.simulate import as_run_config
+
+    run = as_run_config(sim.compose(["window.start=2026-01-15", "company.headcount=300"]))
+    bt = backtest.run_backtest(run, record.load(), FEB(5), draws=6, posterior=posterior.load("xai"), progress=False,
+                               later_events=False)  # fmt: skip
+    sc = bt.skill.scores
+    per = sc[sc.forecaster == "persistence"]
+    assert (per.crps == per.observed).all() and set(per.target) >= {"founders", "announced"}
+    backtest_report.write(bt, tmp_path)
+    csv, pq = pd.read_csv(tmp_path / "skill.csv"), pd.read_parquet(tmp_path / "skill.parquet")
+    assert len(csv) == len(pq) == len(bt.skill.table) and list(csv.columns) == list(pq.columns)
+    assert (tmp_path / "skill.png").stat().st_size > 10_000
+    text = (tmp_path / "report.md").read_text()
+    assert "## Skill against reference forecasts" in text and "- founders:" in text

@@ -199,7 +199,7 @@ def _rolling(args, rec, preset: dict, draws: int, started: float) -> None:
         "",
         report.md_table(report.skill_matrix(pooled)),
         "",
-        *skill.lines(pooled),
+        *report.bullets(pooled),
         "",
         "## Per reference: mean of the per-origin skills",
         "",

@@ -113,6 +113,11 @@ def skill_matrix(tab: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def bullets(tab: pd.DataFrame) -> list[str]:
+    """skill.lines as a markdown list."""
+    return ["- " + line.strip() for line in skill.lines(tab)]
+
+
 def markdown(sk) -> str:
     """The report's section on skill at one cutoff."""
     lines = [
@@ -123,7 +128,11 @@ def markdown(sk) -> str:
         "",
         md_table(skill_matrix(sk.table)) if len(sk.table) else "(no window to score)",
         "",
-        *skill.lines(sk.table),
+        *bullets(sk.table),
+        "",
+        "Every window scored (forecast quantiles of the count of events in the window):",
+        "",
+        md_table(sk.scores.drop(columns=["cutoff"], errors="ignore")) if len(sk.scores) else "(none)",
         "",
         "References fitted on the record up to the cutoff:",
         "",
