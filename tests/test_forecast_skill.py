@@ -269,3 +269,29 @@ def test_backtest_writes_the_skill_table_and_scores_persistence_by_its_closed_fo
     assert (tmp_path / "skill.png").stat().st_size > 10_000
     text = (tmp_path / "report.md").read_text()
     assert "## Skill against reference forecasts" in text and "- founders:" in text
+
+
+def test_destinations_become_targets_when_the_record_names_them(tmp_path):
+    """A record whose departures name where people went gets a target per destination kind, counted alike in the
+    record and in a run's departures table (by announcement date)."""
+    deps = (observed.DATA / "departures.csv").read_text().splitlines()
+    rows = [deps[0] + ",destination"] + [ln + (",Meta" if i < 2 else ",spinout-1" if i == 2 else ",") for i, ln in
+                                         enumerate(deps[1:])]  # fmt: skip
+    (tmp_path / "departures.csv").write_text("\n".join(rows) + "\n")
+    rec = record.load(tmp_path)
+    names = [t.name for t in events.targets(rec, {"meta": "rival_lab"})]
+    assert "destination:rival_lab" in names and "destination:spinout" in names and "founders" not in names
+    t = events.Target("destination", "rival_lab")
+    assert events.observed_count(rec, t, FEB(6), FEB(7), {"meta": "rival_lab"}) == 2
+    run = pd.DataFrame(
+        {
+            "date": [FEB(1), FEB(2), FEB(3)],
+            "founder": [False, True, False],
+            "role": "engineer",
+            "announced": [FEB(6), FEB(7), None],
+            "destination_kind": ["rival_lab", "out", "rival_lab"],
+        }
+    )
+    assert events.model_count(run, t, FEB(6), FEB(12)) == 1
+    assert events.model_count(run, events.Target("founders"), FEB(1), FEB(12)) == 1
+    assert events.model_count(run, events.Target("role", "engineer"), FEB(6), FEB(6)) == 1
