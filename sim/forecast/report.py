@@ -43,6 +43,17 @@ def figure(tab: pd.DataFrame, path: Path, title: str, per_origin: pd.DataFrame |
     """Left: mean CRPS per target and forecaster (pooled over horizons). Right: the model's skill against each
     reference, per target (or, with `per_origin`, per origin pooled over targets)."""
     pooled = tab[tab["horizon"] == skill.ALL]
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if pooled.empty:  # nothing to score (no window ends inside the record): say so, as the table does
+        fig, ax = plt.subplots(figsize=(8, 2.5))
+        ax.text(0.5, 0.5, "no window of 7-60 days after the cutoff ends inside the record: nothing scored",
+                ha="center", va="center", transform=ax.transAxes)  # fmt: skip
+        ax.set_axis_off()
+        fig.suptitle(title, fontsize=10)
+        fig.savefig(path, dpi=110)
+        plt.close(fig)
+        return path
     mean = pooled.groupby(["target", "forecaster"], sort=False)["crps"].mean().unstack()
     mean = mean[[f for f in skill.FORECASTERS if f in mean]]
     fig, (a, b) = plt.subplots(1, 2, figsize=(13, max(3.5, 0.6 * len(mean) + 2)))
@@ -77,8 +88,6 @@ def figure(tab: pd.DataFrame, path: Path, title: str, per_origin: pd.DataFrame |
     b.legend(fontsize=7)
     fig.suptitle(title, fontsize=10)
     fig.tight_layout()
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=110)
     plt.close(fig)
     return path
