@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
@@ -60,8 +61,7 @@ class Forecast:
 def _times(days: list[dt.date], origin: dt.date) -> np.ndarray:
     """Event days as times in days since `origin`, same-day events spread evenly inside their day."""
     out = []
-    for day in sorted(set(days)):
-        n = days.count(day)
+    for day, n in sorted(Counter(days).items()):
         base = (day - origin).days
         out += [base + (j + 0.5) / n for j in range(n)]
     return np.array(out, dtype=float)
