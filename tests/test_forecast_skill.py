@@ -295,3 +295,17 @@ def test_destinations_become_targets_when_the_record_names_them(tmp_path):
     assert events.model_count(run, t, FEB(6), FEB(12)) == 1
     assert events.model_count(run, events.Target("founders"), FEB(1), FEB(12)) == 1
     assert events.model_count(run, events.Target("role", "engineer"), FEB(6), FEB(6)) == 1
+
+
+def test_backtest_takes_the_record_from_observed_dir_when_observed_is_not_given(tmp_path):
+    from types import SimpleNamespace
+
+    from sim.cli import backtest as cli
+
+    folder = _folder(tmp_path, departures=['2026-02-13,Someone,engineer,false,,,"a test source"'])
+    shipped = record.load()
+    run = SimpleNamespace(observed=SimpleNamespace(dir=folder))
+    assert cli._own_record(SimpleNamespace(observed=""), run, shipped).end == FEB(13)
+    assert cli._own_record(SimpleNamespace(observed="x"), run, shipped) is shipped  # --observed wins
+    assert cli._own_record(SimpleNamespace(observed=""), SimpleNamespace(observed=SimpleNamespace(dir="")),
+                           shipped) is shipped  # fmt: skip
