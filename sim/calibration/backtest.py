@@ -25,6 +25,7 @@ from sim.calibration.posterior import Posterior
 from sim.config.params import ConfigError, RunConfig
 from sim.data import observed
 from sim.data.record import Record, cut
+from sim.forecast import compare, events
 from sim.run.parallel import fan_out
 from sim.run.world import run_world
 
@@ -43,6 +44,7 @@ class Backtest:
     scores: pd.DataFrame
     summary: dict
     daily: pd.DataFrame
+    skill: compare.Skill | None = None  # the model beside the reference forecasts (sim.forecast)
 
 
 def crps(obs, draws) -> np.ndarray | float:
@@ -100,23 +102,27 @@ def simulated_values(daily: pd.DataFrame, departures: pd.DataFrame, obs: pd.Data
 
 
 def _one(args):
-    run, values, k, obs = args
+    run, values, k, obs, wins = args
     res = run_world(run, values, seed=k)
     daily = res.daily[["date", *DAILY]].copy()
     daily.insert(0, "draw", k)
-    return daily, simulated_values(res.daily, res.departures, obs)
+    counts = np.array([events.model_count(res.departures, t, a, b) for t, a, b in wins], dtype=float)
+    return daily, simulated_values(res.daily, res.departures, obs), counts
 
 
 def forecast(run: RunConfig, post: Posterior, draws: int, obs: pd.DataFrame, window_end: dt.date, procs: int = 1,
-             progress: bool = True) -> tuple[pd.DataFrame, np.ndarray]:  # fmt: skip
-    """Draws 0..draws-1 of `post` (draw k with seed k) run to `window_end`: their daily table and values of `obs`."""
+             progress: bool = True, windows: list | None = None) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:  # fmt: skip  # noqa: E501
+    """Draws 0..draws-1 of `post` (draw k with seed k) run to `window_end`: their daily table, values of `obs`, and
+    counts of the `windows` ((events.Target, first, last) each; shape (draws, windows))."""
     base = dataclasses.replace(run, posterior_file="", posterior_draw=-1, free={})
     base.window = dataclasses.replace(run.window, end=window_end.isoformat())
     base.shocks = [s for s in run.shocks if s.date <= window_end.isoformat()]  # later ones cannot act before the end
-    tasks = [(base, {n: float(post.samples.iloc[i][n]) for n in post.names}, k, obs)
+    wins = list(windows or [])
+    tasks = [(base, {n: float(post.samples.iloc[i][n]) for n in post.names}, k, obs, wins)
              for k, i in enumerate(post.draw_indices(draws))]  # fmt: skip
     out = fan_out(_one, tasks, procs, desc="forecast", progress=progress)
-    return pd.concat([d for d, _ in out], ignore_index=True), np.vstack([v for _, v in out])
+    daily = pd.concat([d for d, _, _ in out], ignore_index=True)
+    return daily, np.vstack([v for _, v, _ in out]), np.vstack([c.reshape(1, -1) for _, _, c in out])
 
 
 def score(obs: pd.DataFrame, sims: np.ndarray, seed: int = 0) -> pd.DataFrame:
@@ -189,11 +195,13 @@ def run_backtest(
     progress: bool = True,
     posterior: Posterior | None = None,
     later_events: bool = True,
+    references: bool = True,
 ) -> Backtest:
     """Calibrate (ABC, `settings`: sim.calibration.abcsmc.Settings) on `record` cut at `cutoff`, or take
     `posterior` as given, then forecast every later observation with `draws` posterior draws and score them.
     `later_events`: keep the scenario's shocks dated after the cutoff in the forecast (a forecast conditional on the
-    scenario's events), or drop them (a forecaster on the cutoff day who knows nothing later)."""
+    scenario's events), or drop them (a forecaster on the cutoff day who knows nothing later). `references`: also
+    score the model and the reference forecasts (sim.forecast) on the record's event counts 7-60 days on."""
     first_day = dt.date.fromisoformat(run.window.start)
     if not later_events:
         run = dataclasses.replace(run, shocks=[s for s in run.shocks if s.date <= cutoff.isoformat()])
@@ -210,12 +218,16 @@ def run_backtest(
     obs = later_observations(record, cutoff, first_day)
     if obs.empty:
         raise ConfigError("cutoff", cutoff.isoformat(), "a date with observations after it in the record")
-    daily, sims = forecast(run, posterior, draws, obs, record.end, procs, progress)
-    scores = score(obs, sims, seed=getattr(settings, "seed", 0))
+    seed = getattr(settings, "seed", 0)
+    setup = compare.prepare(record, cutoff, events.firm_kinds(run), seed) if references else None
+    wins = setup.targets if setup is not None else []
+    daily, sims, counts = forecast(run, posterior, draws, obs, record.end, procs, progress, wins)
+    scores = score(obs, sims, seed=seed)
     summary = {"cutoff": cutoff.isoformat(), "record": record.where, "record_end": record.end.isoformat(),
                "draws": int(draws), "later_events": bool(later_events), **summarise(scores),
                "not_scored": not_scored(record, cutoff, first_day)}  # fmt: skip
-    return Backtest(cutoff, record, posterior, scores, summary, daily)
+    sk = compare.finish(setup, counts) if setup is not None else None
+    return Backtest(cutoff, record, posterior, scores, summary, daily, sk)
 
 
 def synthetic_record(daily: pd.DataFrame, departures: pd.DataFrame, end: dt.date, headcount: bool = True) -> Record:

@@ -17,7 +17,8 @@ from sim.calibration import targets  # noqa: E402
 from sim.calibration.backtest import Backtest  # noqa: E402
 from sim.calibration.fitreport import _band, _md_table, _save  # noqa: E402
 from sim.calibration.predictive import bands  # noqa: E402
-from sim.data import observed
+from sim.data import observed  # noqa: E402
+from sim.forecast import report as skill_report  # noqa: E402
 from sim.run.files import csv_bytes, json_bytes, write_atomic  # noqa: E402
 
 
@@ -135,6 +136,8 @@ def report(bt: Backtest, seconds: float) -> str:
         "Figure: `forecast.png` (forecast bands against what happened; the dashed line is the cutoff).",
         "",
     ]
+    if bt.skill is not None:
+        lines += [skill_report.markdown(bt.skill), "Figure: `skill.png`; table: `skill.csv` / `skill.parquet`.", ""]
     return "\n".join(lines)
 
 
@@ -148,5 +151,11 @@ def write(bt: Backtest, out: Path, seconds: float = 0.0) -> list[Path]:
     write_atomic(out / "summary.json", json_bytes(bt.summary))
     write_posterior(bt.posterior, out / "posterior.csv")
     figure(bt, out / "forecast.png")
+    names = ["report.md", "scores.csv", "forecast.png", "summary.json", "posterior.csv"]
+    if bt.skill is not None:
+        skill_report.write_table(bt.skill.table, out)
+        skill_report.figure(bt.skill.table, out / "skill.png", f"The model beside reference forecasts, cutoff "
+                            f"{bt.cutoff} ({bt.summary['draws']} posterior draws)")  # fmt: skip
+        names += ["skill.csv", "skill.parquet", "skill.png"]
     write_atomic(out / "report.md", report(bt, seconds).encode())
-    return [out / n for n in ("report.md", "scores.csv", "forecast.png", "summary.json", "posterior.csv")]
+    return [out / n for n in names]
