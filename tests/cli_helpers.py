@@ -26,3 +26,19 @@ def tables(folder: Path) -> dict[str, bytes]:
         for p in sorted(folder.rglob("*"))
         if p.suffix in (".csv", ".json") and ".hydra" not in p.parts
     }
+
+
+def refused(capsys, tmp_path, *args) -> str:
+    """`exodus ARGS` in this process stops with status 2 and ONE line on stderr (returned), writing nothing."""
+    import pytest
+
+    from sim.cli.exodus import main
+
+    args = sorted(args, key=lambda a: a != "-m")  # options before the overrides, as argparse wants
+    with pytest.raises(SystemExit) as stop:
+        main([*args, f"hydra.run.dir={tmp_path}/run", f"hydra.sweep.dir={tmp_path}/sweep"])
+    err = capsys.readouterr().err.strip()
+    assert stop.value.code == 2, err
+    assert len(err.splitlines()) == 1 and "Traceback" not in err, err
+    assert not (tmp_path / "run").exists() and not (tmp_path / "sweep").exists()
+    return err

@@ -102,6 +102,7 @@ PREFIX = {
     "DestinationsConfig": "destinations",
     "ObservedConfig": "observed",
     "DesignConfig": "design",
+    "RosterConfig": "roster",
     "RunConfig": "",
 }
 DICTS = {("CompanyConfig", n) for n in ("role_mix", "pay", "grant_years_of_pay", "safety_minded_share")} | {

@@ -15,21 +15,9 @@ from sim.cli.data import main as data_main
 from sim.cli.exodus import main, sweep_summary
 from sim.config.compose import CONF_DIR
 from sim.config.params import ConfigError
-from tests.cli_helpers import completed, exodus, tables
+from tests.cli_helpers import completed, exodus, refused, tables
 
 SHORT = ("company.headcount=150", "window.end=2025-11-30", "events=none")
-
-
-def refused(capsys, tmp_path, *args) -> str:
-    """Run `exodus ARGS` in this process; it must stop with status 2 and ONE line on stderr, which is returned."""
-    args = sorted(args, key=lambda a: a != "-m")  # options before the overrides, as argparse wants
-    with pytest.raises(SystemExit) as stop:
-        main([*args, f"hydra.run.dir={tmp_path}/run", f"hydra.sweep.dir={tmp_path}/sweep"])
-    err = capsys.readouterr().err.strip()
-    assert stop.value.code == 2, err
-    assert len(err.splitlines()) == 1 and "Traceback" not in err, err
-    assert not (tmp_path / "run").exists() and not (tmp_path / "sweep").exists()
-    return err
 
 
 def _chattr(flag: str, *paths: Path) -> bool:

@@ -22,6 +22,7 @@ from sim.config import freeparams
 from sim.config.confdir import package_dir
 from sim.config.params import CompanyConfig, ConfigError, RunConfig, set_path
 from sim.data.observed import DataError
+from tests.cli_helpers import refused
 
 ROOT = Path(__file__).resolve().parents[1]
 SHORT = ("company.headcount=200", "events=none", "window.end=2025-10-31")
@@ -38,18 +39,6 @@ def _run_schema():
 
     register_configs()
     GlobalHydra.instance().clear()
-
-
-def refused(capsys, tmp_path, *args) -> str:
-    """`exodus ARGS` in this process stops with status 2 and one line on stderr (returned), writing nothing."""
-    args = sorted(args, key=lambda a: a != "-m")
-    with pytest.raises(SystemExit) as stop:
-        main([*args, f"hydra.run.dir={tmp_path}/run", f"hydra.sweep.dir={tmp_path}/sweep"])
-    err = capsys.readouterr().err.strip()
-    assert stop.value.code == 2, err
-    assert len(err.splitlines()) == 1 and "Traceback" not in err, err
-    assert not (tmp_path / "run").exists() and not (tmp_path / "sweep").exists()
-    return err
 
 
 def plan_of(*argv: str, tmp_path: Path):
@@ -155,7 +144,9 @@ def _attempts(script: str, victim: Path) -> dict[str, list[str]]:
             f"+hydra.callbacks.x.file={victim}",
             "+hydra.callbacks.x.mode=w",
         ],
-        "write": [f"hydra.run.dir={package_dir() / 'data'}", f"hydra.sweep.dir={package_dir() / 'data'}"]
+        "write": [str(package_dir() / "data" / "evil")]  # its output folder is an argument
+        if script == "exodus-roster"
+        else [f"hydra.run.dir={package_dir() / 'data'}", f"hydra.sweep.dir={package_dir() / 'data'}"]
         if "--out" not in OPTIONS.get(script, [])
         else ["--out", str(package_dir() / "data" / "evil")],
         "dunder": ["company.__class__.__name__=Evil"],
@@ -169,6 +160,7 @@ OPTIONS = {  # what each command needs besides the attempt, so that only the att
     "exodus-sensitivity": ["--n", "1", "--no-progress", "--out", "OUT"],
     "exodus-backtest": ["--cutoff", "2026-01-15", "--out", "OUT"],
     "exodus-explore": ["--out", "OUT"],
+    "exodus-roster": ["record", "roster.csv"],
 }
 
 

@@ -12,8 +12,10 @@ import json
 import sys
 from pathlib import Path
 
+from sim.cli.guard import check_outside_package
 from sim.config.params import ConfigError
 from sim.data.observed import DataError
+from sim.run.files import write_atomic
 
 
 def parser() -> argparse.ArgumentParser:
@@ -34,6 +36,8 @@ def main(argv: list[str] | None = None) -> None:
     try:
         if args.command != "check" and not args.out:
             raise ConfigError("out", "", f"an output folder (exodus-roster {args.command} ROSTER OUT)")
+        if args.out:
+            check_outside_package("out", args.out)
         roles = dict(r.split("=", 1) for r in args.role if "=" in r)
         roster = load.load(args.roster, roles)
         on = config.as_of(roster, args.as_of)
@@ -69,7 +73,7 @@ def main(argv: list[str] | None = None) -> None:
             "cliff_hazard_ratio": hf.cliff_ratio,
             "weibull": weibull.to_dict("records"),
         }
-        (out / "prior.json").write_text(json.dumps(numbers, indent=1) + "\n")
+        write_atomic(out / "prior.json", (json.dumps(numbers, indent=1) + "\n").encode())
         lo, mid, hi = hf.overall[1], hf.overall[0], hf.overall[2]
         print(f"[exodus-roster] {hf.exits} voluntary exits in {hf.person_years:.0f} person-years to {on}")
         print(f"  base_annual {mid:.4f}  90 % [{lo:.4f}, {hi:.4f}]  (hazard.base_annual with roster.fit_hazard=true)")

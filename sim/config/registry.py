@@ -283,8 +283,7 @@ LEVER: tuple[Param, ...] = (
             "WTW M&A Retention Studies: median awards 31 % of salary (other staff, 2017) to 75-100 % (C-suite, 2024)",
             literature=True,
         ),
-        slider_max=2.0,
-    ),
+    ),  # no dashboard slider: the grant acts only on an acquisition, which the dashboard's window may not hold
 )
 
 BY_NAME: dict[str, Param] = {p.name: p for p in (*FREE, *LEVER)}

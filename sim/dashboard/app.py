@@ -41,7 +41,7 @@ ROWS = (
     ("founders_observed", "  co-founders at the lab (observed)"),
     ("mean_burnout", "Mean burnout"),
     ("mean_autonomy", "Mean autonomy"),
-    ("policy_cost", "Policy cost booked so far ($M; refresh grants at the end)"),
+    ("policy_cost", "Policy cost booked so far ($M; refresh grants settle on the last day)"),
 )
 
 

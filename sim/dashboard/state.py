@@ -225,10 +225,8 @@ class DashboardModel(AttritionModel):
         if self.finished:  # Mesa's Step may ask for more days than the window has left
             self.running = False
             return
-        super().step()
+        super().step()  # the window's last step settles the levers' costs (AttritionModel.step)
         if self.day >= self.days - 1:
-            for lever in self.levers:
-                lever.finish(self, self.days - 1)
             self.finished = True
             self.running = False
 

@@ -36,6 +36,17 @@ def too_big(label: str, shock, group: int, headcount: int) -> str:
     )
 
 
+def planned_group(model, shock) -> int:
+    """The size of the group a forced exit targets as the lab is planned (its posts, or the founding team), not as
+    attrition has left it: a group emptied by departures is no reason to warn, a lab too small for the shock is."""
+    staffing = model.staffing
+    if shock.forced_rule == "founders":
+        return int(staffing.founders_start)
+    if shock.unit:
+        return int(staffing.team_posts[staffing.team_unit == UNITS.index(shock.unit)].sum())
+    return int(staffing.team_posts.sum())
+
+
 class ForcedExits(Effect):
     fields = ("forced_exits", "forced_rule", "unit", "backfill")
 
@@ -45,7 +56,7 @@ class ForcedExits(Effect):
     def fire(self, model, shock, firing):
         label = shock.name or f"{shock.type}#{firing.index}"  # `type` is a label only: effects follow the fields
         slots = forced_exit_slots(model, shock)
-        if slots.size < shock.forced_exits:
+        if slots.size < shock.forced_exits and planned_group(model, shock) < shock.forced_exits:
             warnings.warn(too_big(label, shock, slots.size, model.p.company.headcount), stacklevel=2)
         for slot in slots:
             model.leaving.depart(int(slot), FORCED, shock=label, backfill=shock.backfill)
