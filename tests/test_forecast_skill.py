@@ -275,8 +275,9 @@ def test_destinations_become_targets_when_the_record_names_them(tmp_path):
     """A record whose departures name where people went gets a target per destination kind, counted alike in the
     record and in a run's departures table (by announcement date)."""
     deps = (observed.DATA / "departures.csv").read_text().splitlines()
-    rows = [deps[0] + ",destination"] + [ln + (",Meta" if i < 2 else ",spinout-1" if i == 2 else ",") for i, ln in
-                                         enumerate(deps[1:])]  # fmt: skip
+    feb = [i for i, ln in enumerate(deps[1:]) if ln.startswith("2026-02-")]  # the record's February week, in order
+    where = {feb[0]: ",Meta", feb[1]: ",Meta", feb[2]: ",spinout-1"}  # announced 6, 7 and 9 Feb
+    rows = [deps[0] + ",destination"] + [ln + where.get(i, ",") for i, ln in enumerate(deps[1:])]
     (tmp_path / "departures.csv").write_text("\n".join(rows) + "\n")
     rec = record.load(tmp_path)
     names = [t.name for t in events.targets(rec, {"meta": "rival_lab"})]

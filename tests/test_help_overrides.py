@@ -51,7 +51,7 @@ def overrides_shown(text: str, tmp_path) -> list[str]:
     for line in lines[:start] + lines[end:]:
         for token in TOKEN.findall(line):
             key, value = token.rstrip(";).").split("=", 1)
-            if key.isupper() or value.isupper() or value in ("VALUE", "A,B"):
+            if key.isupper() or value in ("VALUE", "A,B", "ROSTER"):
                 continue  # `KEY=VALUE`, `KEY=A,B`: the usage line's shape, not an override
             for v in _values(value):
                 if v == "NAME":

@@ -36,6 +36,8 @@ def main(argv: list[str] | None = None) -> None:
     try:
         if args.command != "check" and not args.out:
             raise ConfigError("out", "", f"an output folder (exodus-roster {args.command} ROSTER OUT)")
+        if "=" in args.out:
+            raise ConfigError("out", args.out, "a folder: exodus-roster takes no overrides (exodus roster=PATH does)")
         if args.out:
             check_outside_package("out", args.out)
         roles = dict(r.split("=", 1) for r in args.role if "=" in r)
