@@ -96,11 +96,16 @@ class Staffing(Component):
     def reacts(self, hook: str) -> bool:
         return super().reacts(hook) and (hook != "step" or self.model.mech.hiring)  # no hiring: no hires, ever
 
+    def init(self) -> None:
+        self._vacancies = np.zeros(self.team_target.size, dtype=np.int64)  # the day's open posts, team-major
+        self._vacancy_table = self._vacancies.reshape(self.team_target.shape)  # the same, as (team, role)
+
     def step(self, day: int) -> None:
         """Backfill: each vacancy (a team's unfilled post in a role) is filled today w.p. 1/hire_fill_days."""
         self.hires_today = 0
-        vacancies = np.maximum(self.team_target - self.team_role_active, 0).ravel()
-        posts = np.repeat(self._posts, vacancies)  # one entry per vacancy, by team then role
+        np.subtract(self.team_target, self.team_role_active, out=self._vacancy_table)
+        np.maximum(self._vacancies, 0, out=self._vacancies)
+        posts = np.repeat(self._posts, self._vacancies)  # one entry per vacancy, by team then role
         if posts.size == 0:
             return
         filled = posts[self.rng.random(posts.size) < 1.0 / self.model.p.company.hire_fill_days]
