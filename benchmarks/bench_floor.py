@@ -33,14 +33,17 @@ from benchmarks import load_average  # noqa: E402
 from benchmarks.bench_speed import params_for  # noqa: E402
 from sim.model import kernel  # noqa: E402
 from sim.model.agents import Employee  # noqa: E402
+from sim.model.components.leaving import Leaving  # noqa: E402
+from sim.model.components.poaching import Poaching  # noqa: E402
+from sim.model.components.staffing import Staffing  # noqa: E402
 from sim.model.lab import AttritionModel  # noqa: E402
 from sim.schema import COL  # noqa: E402
 
 PARTS = {  # label -> (owner, attribute); nested parts are also counted in their callers
     "compiled daily pass": (kernel, "advance_clocks"),
-    "offers (incl. their departures)": (AttritionModel, "_offers"),
-    "departures": (AttritionModel, "depart"),
-    "hiring (incl. new agents)": (AttritionModel, "_hire"),
+    "offers (incl. their departures)": (Poaching, "offers"),
+    "departures": (Leaving, "depart"),
+    "hiring (incl. new agents)": (Staffing, "step"),
     "end of day (announcements, record)": (kernel, "close_day"),
     "Mesa: Employee created": (Employee, "__init__"),
     "Mesa: Employee removed": (Employee, "remove"),

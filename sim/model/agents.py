@@ -20,7 +20,7 @@ class Employee(Agent):
 
     role = property(lambda self: ROLES[self._get("role")])
     team = property(lambda self: int(self._get("team")))
-    unit = property(lambda self: UNITS[self.model.team_unit[self.team]])
+    unit = property(lambda self: UNITS[self.model.staffing.team_unit[self.team]])
     burnout = property(lambda self: float(self._get("burnout")))
     autonomy = property(lambda self: float(self._get("autonomy")))
     mission = property(lambda self: float(self._get("mission")))
@@ -32,7 +32,7 @@ class Employee(Agent):
     @property
     def unvested(self) -> float:
         """Unvested equity in dollars today."""
-        return float(self.model.unvested_value(np.array([self.slot]))[0])
+        return float(self.model.equity.unvested_value(np.array([self.slot]))[0])
 
     @property
     def ties(self) -> list[int]:

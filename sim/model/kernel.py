@@ -45,6 +45,7 @@ Rates = namedtuple(
 Teams = namedtuple("Teams", "active posts recent")
 Vesting = namedtuple("Vesting", "main refresh")
 Memo = namedtuple("Memo", "wealth_x wealth_y unvested_x unvested_y")
+Passed = namedtuple("Passed", "quitting offered offered_unvested")  # advance_clocks' output buffers (>= n slots)
 HireRoles = namedtuple("HireRoles", "seniority pay load grant autonomy0 safety")
 HireRules = namedtuple("HireRules", "cliff_day final_day has_cliff mission0 burnout0 rise recovery performer_share")
 HireCols = namedtuple("HireCols", "safety performer forced announce spinout group n_keys")
@@ -79,17 +80,18 @@ _burnout_equilibrium = _jit(eq.burnout_equilibrium)
 
 @_jit
 def advance_clocks(
-    t, n, window, excess, founder_eta, founder_mult, on, rates, weights, teams, rival_rate, vest, people, memo
+    t, n, window, excess, founder_eta, founder_mult, on, rates, weights, teams, rival_rate, vest, people, memo, out
 ):  # noqa: E501
-    """Today's drift and hazards for slots [0, n): every clock advances; return who passed their quit key, who
-    passed their offer key, and the latter's unvested equity in years of pay. `window`: the first day a tie's
-    leaving still counts for contagion; `excess`: the shocks' hazard excess today; `founder_eta`, `founder_mult`:
-    the founding team's clique contagion term and early-stage push today (`AttritionModel.founder_terms`)."""
+    """Today's drift and hazards for slots [0, n): every clock advances; who passed their quit key, who passed their
+    offer key, and the latter's unvested equity in years of pay go to the front of `out` (`Passed`), whose counts
+    (n_quit, n_offer) it returns (ints: numba boxes no arrays). `window`: the first day a tie's leaving still counts
+    for contagion; `excess`: the shocks' hazard excess today; `founder_eta`, `founder_mult`: the founding team's
+    clique contagion term and early-stage push today (`FoundingTeam.terms`)."""
     on, r, w, teams, vest = Switches(*on), Rates(*rates), Weights(*weights), Teams(*teams), Vesting(*vest)
     p, memo = People(*people), Memo(*memo)
     team_gap = _team_gap(teams.active, teams.posts)
     top_main, top_refresh = vest.main.size - 1, vest.refresh.size - 1
-    quitting, offered, offered_unvested = np.empty(n, np.int64), np.empty(n, np.int64), np.empty(n)
+    quitting, offered, offered_unvested = Passed(*out)
     n_quit = n_offer = 0
     for i in range(n):
         if not p.active[i]:
@@ -156,7 +158,7 @@ def advance_clocks(
         if p.quit_clock[i] > p.quit_key[i]:
             quitting[n_quit] = i
             n_quit += 1
-    return quitting[:n_quit], offered[:n_offer], offered_unvested[:n_offer]
+    return n_quit, n_offer
 
 
 @_jit
@@ -222,8 +224,8 @@ def fill_hires(
 @_jit
 def close_day(t, hires, waiting, burst, people, counts, founder, cols, row, table):
     """Public announcements: scheduled ones fall due; a recent burst makes leavers who would post later post now.
-    Then the day's row of the table (its means are already in it), and a fresh row for tomorrow; return the leavers
-    still waiting to announce."""
+    Then the day's row of the table (its means are already in it), and a fresh row for tomorrow. The leavers still
+    waiting to announce move to the front of `waiting` (in place); return their number."""
     burst, p, counts, col = Burst(*burst), ClosePeople(*people), TeamCounts(*counts), TableCols(*cols)
     if waiting.size and burst.gain and t > 0:
         recent = 0.0
@@ -235,14 +237,13 @@ def close_day(t, hires, waiting, burst, people, counts, founder, cols, row, tabl
                     p.burst_clock[s] += burst.gain * recent
                     if p.burst_clock[s] > p.burst_key[s]:
                         p.announce_day[s] = t
-    still = np.empty(waiting.size, np.int64)
     k = today = founders = 0
-    for s in waiting:
+    for s in waiting:  # (k never passes the place being read)
         if p.announce_day[s] == t:
             today += 1
             founders += p.role[s] == founder
         elif p.announce_day[s] > t:
-            still[k] = s
+            waiting[k] = s
             k += 1
     row[col.announced], row[col.founders] = today, founders
     row[col.headcount], row[col.hires] = counts.active.sum(), hires
@@ -250,4 +251,4 @@ def close_day(t, hires, waiting, burst, people, counts, founder, cols, row, tabl
     row[col.remaining] = counts.role_active[:, founder].sum()
     table[t] = row
     row[:] = 0.0
-    return still[:k]
+    return k

@@ -36,7 +36,7 @@ from sim.model.components.shocks import Shocks
 from sim.model.components.staffing import Staffing
 from sim.model.datacollection import DailyCollector, compose_params
 from sim.model.workforce import Workforce
-from sim.schema import DAILY_COLUMNS
+from sim.schema import CAUSES, DAILY_COLUMNS, ROLES
 
 # The day, in order: the component whose `step(day)` runs at each place (docs/ODD.md, process overview).
 DAY = (
@@ -144,8 +144,9 @@ class AttritionModel(mesa.Model):
         offer_rng, hire_rng, event_rng = self.rng.spawn(3)
         self._scheduled = []  # Mesa holds event callbacks weakly; keep them alive here
 
-        # The components, built in this order (each may read those built before it); all hear of every hire.
+        # The components, built in this order (each may read those built before it); those built hear of every hire.
         self.components: list[Component] = []
+        self.hiring: list = []  # the `on_hire` of each component that reacts to hires
         self.workforce = Workforce(capacity=int(p.company.headcount * 1.6) + 16, n_ties=p.company.cross_ties)
         self.shocks = self._add(Shocks(self))
         self.daily = self._add(DailyPass(self))
@@ -157,16 +158,27 @@ class AttritionModel(mesa.Model):
         self.leaving = self._add(Leaving(self, event_rng))
         self.policy = self._add(Policy(self))
         self.observation = self._add(Observation(self))
-        self._day = [getattr(self, name) for name in DAY]
-        self.departing = self._hooked("on_depart")  # the components that react to a departure (the rest do nothing)
         for component in self.components:
             component.init()
+        # The dispatch, worked out once: bound methods of the components that react (the rest would do nothing).
+        self._day = [c.step for c in (getattr(self, name) for name in DAY) if c.reacts("step")]
+        self._finishing = [c.finish for c in self.components if c.reacts("finish")]
+        self._recording = bool(self.policy.levers)  # each lever's cost at the end of each day
+        self.departing = self._departing()
 
-    def _hooked(self, hook: str) -> list[Component]:
-        return [c for c in self.components if getattr(type(c), hook) is not getattr(Component, hook)]
+    def _departing(self) -> list[list[tuple]]:
+        """`departing[cause][role]`: the `on_depart` of each component hearing of such a departure, in build order."""
+        hooked = [c for c in self.components if c.reacts("on_depart")]
+        return [[self._hears(hooked, cause, role) for role in range(len(ROLES))] for cause in range(len(CAUSES))]
+
+    @staticmethod
+    def _hears(components: list[Component], cause: int, role: int) -> tuple:
+        return tuple(c.on_depart for c in components if cause in c.depart_causes and role in c.depart_roles)
 
     def _add(self, component: Component) -> Component:
         self.components.append(component)
+        if component.reacts("on_hire"):
+            self.hiring.append(component.on_hire)
         return component
 
     def __getattr__(self, name: str):
@@ -190,12 +202,13 @@ class AttritionModel(mesa.Model):
     def step(self) -> None:
         """One day: each component in the day's order (`DAY`); the window's last day settles the model."""
         t = self.day = self.steps - 1
-        for component in self._day:
-            component.step(t)
+        for step in self._day:
+            step(t)
         if t == self.days - 1:
             self._settle(t)
             self.running = False  # the window's last day: Mesa's run_model and batch_run stop here
-        self.policy.record(t)
+        if self._recording:
+            self.policy.record(t)
         if self.agent_every and (t % self.agent_every == 0 or not self.running):
             self.datacollector.collect(self, agents=True)
 
@@ -204,8 +217,8 @@ class AttritionModel(mesa.Model):
         Mesa's `run_model()` and `batch_run` leave the same settled model."""
         if self.settled:
             return
-        for component in self.components:
-            component.finish(last_day)
+        for finish in self._finishing:
+            finish(last_day)
         self.settled = True
 
     @property

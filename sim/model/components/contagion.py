@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.model.components.base import Component
-from sim.schema import FORCED
+from sim.schema import POACHED, SPINOUT, VOLUNTARY
 
 
 class Contagion(Component):
@@ -13,6 +13,7 @@ class Contagion(Component):
 
     name = "contagion"
     owns = ("ring", "team_recent")
+    depart_causes = (VOLUNTARY, POACHED, SPINOUT)  # contagion spreads through choices to leave, not through layoffs
 
     def __init__(self, model):
         super().__init__(model)
@@ -27,9 +28,8 @@ class Contagion(Component):
         self.ring[slot_ring] = 0
 
     def on_depart(self, slot: int, cause: int, backfill: bool) -> None:
-        if cause != FORCED:  # contagion spreads through choices to leave, not through layoffs
-            m = self.model
-            t, team = m.day, m.workforce.team[slot]
-            self.ring[t % self.ring.shape[0], team] += 1
-            self.team_recent[team] += 1
-            m.workforce.chose_left[slot] = t
+        m = self.model
+        t, team = m.day, m.workforce.team[slot]
+        self.ring[t % self.ring.shape[0], team] += 1
+        self.team_recent[team] += 1
+        m.workforce.chose_left[slot] = t

@@ -35,8 +35,8 @@ class Log1pCache:
 
 
 class DailyPass(Component):
-    """Interface: `h0` (the base daily hazard), `advance_clocks` (who quits, who gets an offer today), `people` (the
-    Workforce arrays a pass reads, packed)."""
+    """Interface: `h0` (the base daily hazard), `advance_clocks` (who quits, who gets an offer today), `packed` and
+    `people` (the Workforce arrays each pass reads, packed by pass)."""
 
     name = "daily"
     owns = ("h0",)
@@ -44,10 +44,11 @@ class DailyPass(Component):
     def __init__(self, model):
         super().__init__(model)
         self.h0 = float(eq.annual_to_daily(model.p.hazard.base_annual))
-        self._packed: dict[type, tuple] = {}  # the passes' workforce arrays, by pass
+        self.packed: dict[type, tuple] = {}  # the passes' workforce arrays, by pass (current after every hire)
+        self._packed_from = None  # the Workforce's `active` array when they were packed
         self._log_wealth = Log1pCache()
         self._log_unvested = Log1pCache()
-        self._memo = self._vest = None
+        self._memo = self._vest = self._passed = None  # (made again only when the slots outgrow them)
 
     def init(self) -> None:
         """The pass's arguments that hold for the whole run, packed by name once."""
@@ -82,25 +83,38 @@ class DailyPass(Component):
         self._teams = pk(kernel.Teams, active=s.team_active, posts=s.team_posts, recent=m.contagion.team_recent)
 
     def people(self, kind) -> tuple:
-        """The Workforce arrays a pass reads, packed by name; again only when the arrays have grown."""
-        packed = self._packed.get(kind)
-        if packed is None or packed[0] is not getattr(self.model.workforce, kind._fields[0]):
-            packed = self._packed[kind] = kernel.named(kind, self.model.workforce)
-        return packed
+        """The Workforce arrays pass `kind` reads, packed by name; again only when the arrays have grown (the hires
+        grow them: `Workforce.add` moves every array at once)."""
+        if self.model.workforce.active is not self._packed_from:
+            self._pack()
+        return self.packed[kind]
+
+    def on_hire(self, slots) -> None:
+        """Hires may have grown the Workforce arrays: `packed` follows them, so the day's passes read it as it is."""
+        if self.model.workforce.active is not self._packed_from:
+            self._pack()
+
+    def _pack(self) -> None:
+        wf = self.model.workforce
+        self.packed = {kind: kernel.named(kind, wf) for kind in (kernel.People, kernel.HirePeople, kernel.ClosePeople)}
+        self._packed_from = wf.active
 
     def advance_clocks(self, n: int, t: int):
-        """The day's compiled pass over slots [0, n) (`kernel.advance_clocks`)."""
+        """The day's compiled pass over slots [0, n) (`kernel.advance_clocks`): who quits, who gets an offer and their
+        unvested equity in years of pay (views of buffers the next pass overwrites)."""
         m = self.model
         window = t - m.p.hazard.contagion_window_days
-        if self._memo is None or self._memo[0].size < n:  # made again only when the slots outgrow it
+        if self._memo is None or self._memo[0].size < n:
             self._memo = (*self._log_wealth.reserve(n), *self._log_unvested.reserve(n))
+            size = self._memo[0].size
+            self._passed = (np.empty(size, np.int64), np.empty(size, np.int64), np.empty(size))  # kernel.Passed
         schedule = m.equity.refresh_schedule
         if self._vest is None or self._vest[0] is not schedule:
             v = m.p.vesting
             tables = (m.equity.vest_table(v.years, v.cliff_months), m.equity.vest_table(*schedule))
             self._vest = (schedule, tables)
         founder_eta, founder_mult = m.founders.terms(t)
-        return kernel.advance_clocks(
+        n_quit, n_offer = kernel.advance_clocks(
             t,
             n,
             window,
@@ -113,6 +127,9 @@ class DailyPass(Component):
             self._teams,
             m.poaching.rival_rate_by_role,
             self._vest[1],
-            self.people(kernel.People),
+            self.packed[kernel.People],
             self._memo,
+            self._passed,
         )
+        quitting, offered, unvested = self._passed
+        return quitting[:n_quit], offered[:n_offer], unvested[:n_offer]

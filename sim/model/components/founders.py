@@ -8,7 +8,7 @@ from sim.model import equations as eq
 from sim.model.components.base import Component
 from sim.model.shocks import push_series
 from sim.model.workforce import NEVER
-from sim.schema import FORCED, FOUNDER
+from sim.schema import FOUNDER, POACHED, SPINOUT, VOLUNTARY
 
 
 class FoundingTeam(Component):
@@ -16,6 +16,8 @@ class FoundingTeam(Component):
 
     name = "founders"
     owns = ("slots", "chose_day", "push")
+    depart_causes = (VOLUNTARY, POACHED, SPINOUT)  # a co-founder's choice to leave (not a layoff)
+    depart_roles = (FOUNDER,)
 
     def __init__(self, model):
         super().__init__(model)
@@ -28,8 +30,7 @@ class FoundingTeam(Component):
         self.push *= push_series(self.model.days, day, push, push_days)
 
     def on_depart(self, slot: int, cause: int, backfill: bool) -> None:
-        if cause != FORCED and self.model.workforce.role[slot] == FOUNDER:
-            self.chose_day = self.model.day  # the clique term is zero when no co-founder chose to leave lately
+        self.chose_day = self.model.day  # the clique term is zero when no co-founder chose to leave lately
 
     def terms(self, t: int) -> tuple[float, float]:
         """Today's clique term of co-founders' linear predictor (founder_contagion x the share of fellow co-founders

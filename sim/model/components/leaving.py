@@ -54,7 +54,8 @@ class Leaving(Component):
         backfill: bool = True,
         destination: tuple[str, str] = ("", ""),
     ) -> None:
-        """Record one departure (with its destination: name and kind); every component hears of it."""
+        """Record one departure (with its destination: name and kind); the components that react to such a departure
+        (its cause, the leaver's role) hear of it."""
         m = self.model
         wf, t = m.workforce, m.day
         wf.active[slot] = False
@@ -64,8 +65,8 @@ class Leaving(Component):
             destination = (shock, "forced")
         self.departure_notes[slot] = (firm, shock, shock_share, *destination)
         m.observation.today[DEST_COL[destination[1]]] += 1
-        for component in m.departing:
-            component.on_depart(slot, cause, backfill)
+        for react in m.departing[cause][wf.role[slot]]:
+            react(slot, cause, backfill)
 
     def _leave_by_choice(self, slot: int, t: int) -> None:
         """A voluntary leaver: founds a spin-out, or chooses a destination (sim/model/destinations.py); a

@@ -50,29 +50,16 @@ class Observation(Component):
             wf.announce_day[slot] = t + int(np.ceil(self.delay_by_role[role] * wf.key_delay[slot]))
             self._new_waiting.append(slot)
 
+    def init(self) -> None:
+        self._counts = self.model.staffing.team_counts()  # the team tables never move
+
     def step(self, day: int) -> None:
-        """Today's means, announcements and row of the table (`kernel.close_day`)."""
+        """Today's means over the people present (burnout, autonomy, mission), announcements and row of the table
+        (`kernel.close_day`)."""
         m = self.model
         if self._new_waiting:
             self.waiting = np.concatenate([self.waiting, self._new_waiting])
             self._new_waiting = []
-        self._record_means()
-        self.waiting = kernel.close_day(
-            day,
-            m.staffing.hires_today,
-            self.waiting,
-            self._burst,
-            m.daily.people(kernel.ClosePeople),
-            m.staffing.team_counts(),
-            FOUNDER,
-            self._table_cols,
-            self.today,
-            self.table,
-        )
-
-    def _record_means(self) -> None:
-        """Today's mean burnout, autonomy and mission over the people present."""
-        m = self.model
         wf, n, row = m.workforce, m.workforce.n, self.today
         headcount = m.staffing.team_active.sum()
         if headcount:
@@ -80,3 +67,16 @@ class Observation(Component):
             row[COL["mean_burnout"]] = wf.burnout[:n] @ act / headcount
             row[COL["mean_autonomy"]] = wf.autonomy[:n] @ act / headcount
             row[COL["mean_mission"]] = wf.mission[:n] @ act / headcount
+        still = kernel.close_day(
+            day,
+            m.staffing.hires_today,
+            self.waiting,
+            self._burst,
+            m.daily.packed[kernel.ClosePeople],
+            self._counts,
+            FOUNDER,
+            self._table_cols,
+            row,
+            self.table,
+        )
+        self.waiting = self.waiting[:still]

@@ -27,18 +27,25 @@ class Policy(Component):
                 lever.start_day = when
                 model.at(when + 0.25, partial(self._activate, lever))
         self.booked = np.zeros((len(self.levers), model.days))  # each lever's cost booked by the end of each day
+        # the levers whose hooks do something (the base lever's do nothing without a practice or a running cost)
+        self._daily = [lv.daily for lv in self.levers if _overrides(lv, "daily") or lv.cfg.cost_per_head_year]
+        self._hiring = [lv.on_hire for lv in self.levers if _overrides(lv, "on_hire") or lv.practice]
+
+    def reacts(self, hook: str) -> bool:
+        """Only with levers whose `hook` does something (a run without a policy calls none of the policy's hooks)."""
+        return super().reacts(hook) and bool({"step": self._daily, "on_hire": self._hiring}.get(hook, self.levers))
 
     def _activate(self, lever: Lever) -> None:
         self.model.day = lever.start_day
         lever.activate(self.model)
 
     def on_hire(self, slots) -> None:
-        for lever in self.levers:
-            lever.on_hire(self.model, slots)
+        for on_hire in self._hiring:
+            on_hire(self.model, slots)
 
     def step(self, day: int) -> None:
-        for lever in self.levers:
-            lever.daily(self.model, day)
+        for daily in self._daily:
+            daily(self.model, day)
 
     def finish(self, day: int) -> None:
         """Each lever settles its costs (refresh grants: the part vested in the window)."""
@@ -57,3 +64,7 @@ class Policy(Component):
         for i, lever in enumerate(self.levers):
             total += lever.costs_to_date(self.model, self.booked[i, :days])
         return total
+
+
+def _overrides(lever: Lever, hook: str) -> bool:
+    return getattr(type(lever), hook) is not getattr(Lever, hook)

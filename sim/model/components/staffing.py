@@ -88,27 +88,32 @@ class Staffing(Component):
         keys = self.rng.random((count, len(HIRE_KEYS) + wf.n_ties))
         clock_keys = exponential_key(keys[:, CLOCK_KEYS])
         self._fill_hires(sl.start, roles, teams, hired, keys, clock_keys, initial)
-        self.employees.extend(Employee(m, s) for s in range(sl.start, sl.stop))
-        for component in m.components:  # (the founding staff is hired before every component exists)
-            if type(component).on_hire is not Component.on_hire:
-                component.on_hire(slots)
+        self.employees.extend([Employee(m, s) for s in range(sl.start, sl.stop)])
+        for react in m.hiring:  # (the founding staff is hired before every component exists: those built hear)
+            react(slots)
         return slots
+
+    def reacts(self, hook: str) -> bool:
+        return super().reacts(hook) and (hook != "step" or self.model.mech.hiring)  # no hiring: no hires, ever
+
+    def init(self) -> None:
+        self._vacancies = np.zeros(self.team_target.size, dtype=np.int64)  # the day's open posts, team-major
+        self._vacancy_table = self._vacancies.reshape(self.team_target.shape)  # the same, as (team, role)
 
     def step(self, day: int) -> None:
         """Backfill: each vacancy (a team's unfilled post in a role) is filled today w.p. 1/hire_fill_days."""
-        self.hires_today = self._hire(day) if self.model.mech.hiring else 0
-
-    def _hire(self, t) -> int:
-        vacancies = np.maximum(self.team_target - self.team_role_active, 0).ravel()
-        posts = np.repeat(self._posts, vacancies)  # one entry per vacancy, by team then role
+        self.hires_today = 0
+        np.subtract(self.team_target, self.team_role_active, out=self._vacancy_table)
+        np.maximum(self._vacancies, 0, out=self._vacancies)
+        posts = np.repeat(self._posts, self._vacancies)  # one entry per vacancy, by team then role
         if posts.size == 0:
-            return 0
+            return
         filled = posts[self.rng.random(posts.size) < 1.0 / self.model.p.company.hire_fill_days]
         if filled.size == 0:
-            return 0
+            return
         teams, roles = np.divmod(filled, len(ROLES))
-        self.add_people(roles.astype(np.int8), teams, np.full(filled.size, t))
-        return filled.size
+        self.add_people(roles.astype(np.int8), teams, np.full(filled.size, day))
+        self.hires_today = filled.size
 
     def on_depart(self, slot: int, cause: int, backfill: bool) -> None:
         wf = self.model.workforce
@@ -180,5 +185,5 @@ class Staffing(Component):
             self._hire_roles,
             self._hire_rules,
             self.model.daily.people(kernel.HirePeople),
-            self.team_counts(),
+            self._packed_counts or self.team_counts(),
         )
