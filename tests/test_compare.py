@@ -17,6 +17,7 @@ from scipy import stats
 from sim.analysis.compare import run_metrics, t_interval
 from sim.analysis.sweep import find_runs, read_overrides, read_sweep
 from sim.cli.compare import main as compare_main
+from sim.data import observed
 
 ROOT = Path(__file__).resolve().parents[1]
 POLICIES = ("none", "transparent_leadership")
@@ -134,6 +135,10 @@ def test_compare_table_equals_direct_computation_from_run_folders(sweep_dir, tmp
     # the terminal table shows the same paired difference
     d = expected["transparent_leadership"]
     assert f"{d['diff']:+.1f} [{d['diff_lo']:+.1f}, {d['diff_hi']:+.1f}]" in printed
+    # the note's observed count is the record's announcements in that week, counted here from the file itself
+    deps = pd.read_csv(observed.DATA / "departures.csv", parse_dates=["announced"])
+    in_week = int(deps.announced.between("2026-02-06", "2026-02-12").sum())
+    assert in_week < len(deps) and f"(observed: {in_week})" in " ".join(printed.split())
     # tidy tables: one row per run, and the whole of each run's daily table
     runs = pd.read_parquet(root / "compare" / "runs.parquet")
     assert len(runs) == len(POLICIES) * len(SEEDS)

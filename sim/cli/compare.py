@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from sim.analysis import value
-from sim.analysis.compare import LEVEL, CompareError, destination_table, pairs, per_run, policy_table
+from sim.analysis.compare import LEVEL, OBSERVED_WEEK, CompareError, destination_table, pairs, per_run, policy_table
 from sim.analysis.compare_value import ROBUST_NOTES, VALUE_NOTES, format_robustness, format_value_table
 from sim.analysis.robustness import GOAL_AVERTED, robustness_table
 from sim.analysis.sweep import SweepError, differing_settings, read_sweep, settings_of, subset
@@ -245,7 +245,8 @@ def compare_one(args: argparse.Namespace, root: Path, sweep, out: Path, valuatio
         written += plot_all(sweep, table, args.baseline, LEVEL, out, dest, record)
     say(f"tables and figures in {time.perf_counter() - started:.1f} s")
 
-    n_obs = len(record.departures)
+    first, last = OBSERVED_WEEK  # the record's announcements in the week the table compares
+    n_obs = sum(first <= d <= last for d in record.departures["announced"])
     print(f"{root}: {len(sweep.runs)} complete runs, {len(sweep.skipped)} skipped\n")
     print(format_table(table, args.baseline))
     notes = NOTES.format(n_obs=n_obs, baseline=args.baseline, pct=round(LEVEL * 100))
