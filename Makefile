@@ -10,7 +10,7 @@ TEST_STAMP := $(VENV)/.test-$(SUM)
 PIP := $(BIN)/python -m pip install -q --disable-pip-version-check
 SRC := sim tests benchmarks experiments hydra_plugins
 
-.PHONY: run test lint format clean venv
+.PHONY: run test test-slow lint format clean venv
 
 venv: $(BIN)/python
 
@@ -35,7 +35,12 @@ test: $(TEST_STAMP)
 	$(BIN)/ruff check $(SRC)
 	$(BIN)/ruff format --check $(SRC)
 	$(BIN)/lint-imports
-	$(BIN)/python -m pytest -q -n 2
+	$(BIN)/python -m pytest -q -n 2 -m 'not slow'
+
+# the end-to-end tests marked slow (a wheel in a fresh venv, the browser, the notebook, the IBM roster chain, ...):
+# CI runs them after `make test`
+test-slow: $(TEST_STAMP)
+	$(BIN)/python -m pytest -q -n 2 -m slow
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check $(SRC)

@@ -227,6 +227,7 @@ def _abc(run, params, seed, procs, observed, population=12, generations=2):
     return calibrate.run_abc(run, s, observed=observed, headcount_floor=1000)
 
 
+@pytest.mark.slow
 def test_abc_recovers_known_parameters():
     """On data simulated by the model at known values, the true values lie in the 90 % credible intervals; the
     data were informative: data made with a low and a high shock_scale give posterior medians in that order,
@@ -248,6 +249,7 @@ def test_abc_recovers_known_parameters():
     assert medians[0] < medians[1], medians
 
 
+@pytest.mark.slow
 def test_abc_same_seed_same_posterior_on_any_number_of_processes():
     pytest.importorskip("sim.calibration.abcsmc", reason=NO_PYABC)
     run = as_run_config(sim.compose(TINY))

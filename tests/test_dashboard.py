@@ -353,6 +353,7 @@ def _expected(model, daily) -> dict[str, str]:
     }
 
 
+@pytest.mark.slow
 def test_dashboard_in_headless_chromium(server, tmp_path):
     from playwright import sync_api  # the server fixture checked that it is installed
 

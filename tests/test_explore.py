@@ -104,6 +104,7 @@ def test_questions_flag_the_worlds_by_hand():
     assert list(cases["best_not_top"]) == [False, True, True]
 
 
+@pytest.mark.slow
 def test_explore_command_writes_its_folder(tmp_path):
     out = tmp_path / "explore"
     cmd = [

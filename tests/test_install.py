@@ -65,6 +65,7 @@ def test_the_wheel_ships_the_configs_and_the_sweeper(installed):
     assert "hydra_plugins/exodus_sweeper/exodus_sweeper.py" in names
 
 
+@pytest.mark.slow
 def test_an_installed_wheel_runs_every_command_from_another_folder(installed):
     bin_, work, env, _ = installed
     py = bin_ / "python"

@@ -13,6 +13,7 @@ SWEEP = ("-m", "company.headcount=150", "seed=0,1", "policy=none,counter_offers"
     importlib.util.find_spec("hydra_plugins.hydra_submitit_launcher") is None,
     reason="hydra-submitit-launcher not installed (pip install -e '.[cluster]')",
 )
+@pytest.mark.slow
 def test_submitit_local_sweep_gives_the_same_tables_as_joblib(tmp_path):
     sub, job = tmp_path / "submitit", tmp_path / "joblib"
     sub.mkdir(), job.mkdir()

@@ -10,6 +10,7 @@ from sim.sweep import load
 ROOT = Path(__file__).resolve().parents[1]
 
 
+@pytest.mark.slow
 def test_the_own_analysis_notebook_runs_and_its_numbers_are_the_sweeps(tmp_path):
     nbformat = pytest.importorskip("nbformat", reason="the dev extra runs the notebook")
     nbclient = pytest.importorskip("nbclient", reason="the dev extra runs the notebook")
