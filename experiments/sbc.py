@@ -59,25 +59,15 @@ def main(argv=None) -> dict:
     seconds = time.perf_counter() - started
     write_atomic(out / "sbc_ranks.csv", csv_bytes(res.ranks))
     sbc.rank_figure(res, out / "sbc.png")
-    summary = {
-        "method": f"amortised rejection ABC (nearest {args.accept:.0%} of {args.table - args.test} prior "
-        "simulations) with local-linear regression adjustment, on logit(prior CDF)",
-        "records": args.test,
-        "table": args.table,
-        "seconds": round(seconds, 1),
-        "overrides": list(args.overrides),
-        "command": "python experiments/sbc.py " + " ".join(argv if argv is not None else __import__("sys").argv[1:]),
-        "parameters": {
-            r.parameter: {
-                "coverage_50": round(r.coverage_50, 3),
-                "coverage_90": round(r.coverage_90, 3),
-                "rank_uniformity_p": round(r.rank_uniformity_p, 4),
-                "mean_shrinkage_z": round(r.mean_shrinkage_z, 3),
-                "shrinkage_on_the_record_z": round(shrink[r.parameter], 3),
-            }
-            for r in res.summary.itertuples()
-        },
-    }
+    summary = sbc.summary_dict(
+        res,
+        shrink,
+        method=sbc.method_text(args.accept, args.table - args.test),
+        table=args.table,
+        seconds=seconds,
+        overrides=list(args.overrides),
+        command="python experiments/sbc.py " + " ".join(argv if argv is not None else __import__("sys").argv[1:]),
+    )
     write_atomic(out / "sbc_summary.json", json_bytes(summary))
     if args.install:
         from sim.calibration.posterior import DATA

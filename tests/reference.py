@@ -167,6 +167,7 @@ class ReferenceModel(mesa.Model):
         self.cliff_day = int(np.ceil(p.vesting.cliff_months * eq.DAYS_PER_MONTH))
         self.final_day = int(np.ceil(12 * p.vesting.years * eq.DAYS_PER_MONTH))
         c = p.company
+        self.founders_left_days = [(parse_date(d, "company.founders_left") - self.start).days for d in c.founders_left]
         self.pay_by_role = role_table(c.pay)
         self.grant_by_role = [
             g * pay for g, pay in zip(role_table(c.grant_years_of_pay), self.pay_by_role, strict=True)
@@ -470,10 +471,12 @@ class ReferenceModel(mesa.Model):
         h, self.founder_eta = self.p.hazard, 0.0
         if self.p.mechanisms.contagion and h.founder_contagion:
             founders = [e for e in self.people if e.role == FOUNDER]
-            recent = sum(e.chose_left >= t - h.founder_window_days for e in founders)
-            if recent:
+            exits = [e.chose_left for e in founders if e.chose_left != NONE] + self.founders_left_days
+            pulls = [math.exp(-(t - day) / h.founder_decay_days) for day in exits]
+            if pulls:  # a Hawkes kernel: each fellow's exit pulls, fading with the days since it
                 present = sum(e.active for e in founders)
-                self.founder_eta = h.founder_contagion * float(eq.contagion_share(float(recent), present - 1 + recent))
+                excitation = math.fsum(pulls)
+                self.founder_eta = h.founder_contagion * float(eq.contagion_share(excitation, present - 1 + excitation))
         self.agents_by_type[RefEmployee].shuffle_do("step")
 
         poached = self._offers(t) if self.firms else set()

@@ -66,3 +66,27 @@ def test_the_fit_report_of_the_shipped_posterior_is_written_and_names_every_para
     ess = w.sum() ** 2 / (w**2).sum()
     assert f"effective sample size: {ess:.1f} of {len(w)} particles" in res.stdout
     assert ("warning: the effective sample size" in res.stdout) == (ess < len(w) / 4)
+
+
+@pytest.mark.slow
+def test_regression_calibration_carries_its_own_sbc_and_is_the_same_on_any_number_of_processes(tmp_path):
+    """`--method regression`: the posterior's JSON holds the SBC of the estimator that made it (every parameter's
+    coverage), its effective sample size is Kish's of the CSV's weights, and 1 or 2 processes give the same bytes."""
+    exe = str(Path(sys.executable).with_name("exodus-calibrate"))
+    outs = []
+    for procs in (1, 2):
+        out = tmp_path / f"p{procs}"
+        cmd = [exe, "--method", "regression", "--table", "300", "--accept", "0.5", "--sbc-records", "50"]
+        cmd += ["--draws", "3", "--procs", str(procs), "--no-progress", "--out", str(out), "company.headcount=150"]
+        res = subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True, timeout=600)
+        assert res.returncode == 0, res.stderr[-2000:]
+        assert "SBC (50 synthetic records)" in res.stdout
+        outs.append(out)
+    assert (outs[0] / "posterior.csv").read_bytes() == (outs[1] / "posterior.csv").read_bytes()
+    post = posterior.load(outs[0] / "posterior.csv")
+    w = post.samples["weight"].to_numpy()
+    assert post.meta["ess"] == pytest.approx(w.sum() ** 2 / (w**2).sum(), abs=0.1)
+    sbc = post.meta["diagnostics"]["sbc"]
+    assert sbc["records"] == 50 and set(sbc["parameters"]) == set(post.names)
+    assert all(0 <= c["coverage_50"] <= c["coverage_90"] <= 1 for c in sbc["parameters"].values())
+    assert (outs[0] / "sbc.png").stat().st_size > 0 and len(pd.read_csv(outs[0] / "sbc_ranks.csv")) == 50 * len(post.names)

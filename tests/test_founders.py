@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 import sim
+from sim.config.errors import ConfigError
 from sim.model import equations as eq
 from sim.model.workforce import NEVER
 from sim.run.simulate import build_model
@@ -16,6 +17,7 @@ LAB = (
     "company.founders=6",
     "company.owner_founders=0",
     "company.cross_ties=0",
+    "company.founders_left=[]",
 )
 
 
@@ -23,24 +25,57 @@ def _founders(model):
     return model.founder_slots[model.workforce.active[model.founder_slots]]
 
 
+def _pull(days_since, tau):
+    return sum(np.exp(-d / tau) for d in days_since)
+
+
 def test_a_founders_exit_raises_the_remaining_founders_hazard_by_the_clique_term(compose):
-    """Paired models differing only in founder_contagion: after one co-founder chooses to leave, the others' daily
-    hazard is exp(weight * 1/5) times higher (5 = the 4 still there plus the one who left), everyone else's equal."""
-    a = build_model(compose(*LAB, "hazard.founder_contagion=8", "seed=1"))
-    b = build_model(compose(*LAB, "hazard.founder_contagion=0", "seed=1"))
+    """Paired models differing only in founder_contagion: a day after one co-founder chooses to leave, the others'
+    daily hazard is exp(8 L / (4 + L)) times higher, L = exp(-1/40) the exit's decayed pull (4 still there plus the
+    one who left), everyone else's equal."""
+    a = build_model(compose(*LAB, "hazard.founder_contagion=8", "hazard.founder_decay_days=40", "seed=1"))
+    b = build_model(compose(*LAB, "hazard.founder_contagion=0", "hazard.founder_decay_days=40", "seed=1"))
     for m in (a, b):
         m.step()
         m.depart(int(m.founder_slots[0]), VOLUNTARY, destination=("out", "out"))
-    assert a.founder_terms(1)[0] == pytest.approx(8 * 1 / 5) and b.founder_terms(1)[0] == 0.0
+    left = a.day
+    pull = np.exp(-(2 - left) / 40)
+    assert a.founder_terms(2)[0] == pytest.approx(8 * pull / (4 + pull), rel=1e-12) and b.founder_terms(2)[0] == 0.0
     before = [m.workforce.quit_clock.copy() for m in (a, b)]
     for m in (a, b):
         m.step()
+    t = a.day
+    pull = np.exp(-(t - left) / 40)
     inc_a, inc_b = (m.workforce.quit_clock - x for m, x in zip((a, b), before, strict=True))
     f = _founders(a)
     assert f.size == 5 and np.array_equal(f, _founders(b))
-    assert inc_a[f] / inc_b[f] == pytest.approx(np.full(f.size, np.exp(8 / 5)), rel=1e-9)
+    assert inc_a[f] / inc_b[f] == pytest.approx(np.full(f.size, np.exp(8 * pull / (4 + pull))), rel=1e-9)
     others = np.flatnonzero(a.workforce.active[: a.workforce.n] & (a.workforce.role[: a.workforce.n] != 0))
     assert np.array_equal(inc_a[others], inc_b[others])
+
+
+@pytest.mark.parametrize("tau", [7.0, 60.0, 365.0])
+def test_the_clique_term_is_a_hawkes_sum_of_decayed_pulls_from_every_exit(compose, tau):
+    """Exits before the window (company.founders_left) and two inside it: on every later day the term is
+    weight x L / (P - 1 + L), L = sum of exp(-(t - t_j) / tau) over all of them, worked out here from the dates."""
+    history = "company.founders_left=[2025-08-13,2025-02-15]"  # 19 and 198 days before the window's 2025-09-01
+    m = build_model(compose(*LAB, "hazard.founder_contagion=5", f"hazard.founder_decay_days={tau}", history, "seed=3"))
+    exits = [-19, -198]
+    assert m.founder_terms(0)[0] == pytest.approx(5 * _pull([19, 198], tau) / (5 + _pull([19, 198], tau)), rel=1e-12)
+    for leaver in (0, 1):
+        for _ in range(10):
+            m.step()
+        m.depart(int(m.founder_slots[leaver]), VOLUNTARY, destination=("out", "out"))
+        exits.append(m.day)
+    present = 6 - 2
+    for t in range(m.day + 1, m.day + 200, 37):
+        pull = _pull([t - d for d in exits], tau)
+        assert m.founder_terms(t)[0] == pytest.approx(5 * pull / (present - 1 + pull), rel=1e-12)
+
+
+def test_a_founder_exit_before_the_window_must_be_dated_before_it(compose):
+    with pytest.raises(ConfigError, match=r"company\.founders_left\[0\].*day before window\.start"):
+        build_model(compose(*LAB, "company.founders_left=[2025-09-01]"))
 
 
 def test_the_early_stage_push_multiplies_remaining_founders_hazard(compose):

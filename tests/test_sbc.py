@@ -117,3 +117,25 @@ def test_defensive_proposal_is_a_density_and_bounds_the_importance_weights():
     assert (prior / mixed.pdf(z)).max() <= 10.0 + 1e-9
     with np.errstate(divide="ignore", over="ignore"):
         assert (prior / plain.pdf(z)).max() > 1e6  # without the prior's share a tail particle carries the population
+
+
+def test_the_regression_is_not_extrapolated_past_the_simulations():
+    """An observed value beyond every simulation of one statistic: that statistic is named and left out of the
+    regression, so the adjusted draws equal a regression on the other statistic alone, worked out here by lstsq."""
+    t = _toy_table(4000, seed=4)
+    s = t.stats.to_numpy(float)
+    obs = np.array([0.5, s[:, 1].max() + 5.0])  # `junk` far above every simulation
+    scale = sbc.mad_scale(s)
+    assert sbc.outside_statistics(["s", "junk"], s, obs, scale, 0.1) == ["junk"]
+    post, w = sbc.abc_posterior(t.z, s, obs, scale, accept=0.1)
+    x = (s - obs) / scale
+    d = np.sqrt((x**2).sum(axis=1))
+    idx = np.argpartition(d, 399)[:400]
+    kern = 1 - (d[idx] / (d[idx].max() * 1.0001)) ** 2
+    design = np.column_stack([np.ones(400), x[idx, :1]]) * np.sqrt(kern)[:, None]
+    beta = np.linalg.lstsq(design, t.z[idx] * np.sqrt(kern)[:, None], rcond=None)[0]
+    order = np.argsort(idx)
+    expected = t.z[idx] - x[idx, :1] @ beta[1:]
+    assert np.allclose(post[order], expected[order]) and np.allclose(w[order], (kern / kern.sum())[order])
+    inside = np.array([0.5, 0.0])
+    assert sbc.outside_statistics(["s", "junk"], s, inside, scale, 0.1) == []

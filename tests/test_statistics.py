@@ -46,6 +46,8 @@ IDENTIFIES = [
     ("founder_contagion", "founders left", lambda s: s["founders"], -1),
     ("founder_acceleration", "days of the 2nd and 3rd founder exits", lambda s: s["founder_2"] + s["founder_3"], -1),
     ("early_stage_push", "founders left", lambda s: s["founders"], -1),
+    ("founder_decay", "day of the first founder exit", lambda s: s["founder_1"], -1),
+    ("founder_decay", "founders left", lambda s: s["founders"], -1),
     ("base_annual", "day of the first founder exit", lambda s: s["founder_1"], -1),
     ("base_annual", "headcount shortfall", lambda s: s["headcount_short"], +1),
     ("shock_scale", "key-departures shortfall", lambda s: s["key_departures_short"], -1),

@@ -92,6 +92,7 @@ class Calibration:
     generations: pd.DataFrame
     observed: dict[str, float]
     distances: pd.DataFrame = field(default_factory=pd.DataFrame)
+    sbc: object = None  # the SBC of the estimator that made the posterior, where it ran one (sbc.SBCResult)
 
 
 class Simulator:
@@ -254,6 +255,29 @@ def calibration_base(run: RunConfig, window_end: str) -> RunConfig:
     return base
 
 
+@dataclass(frozen=True)
+class FitTargets:
+    """What a calibration fits: the runs' config (`base`, stopping on `window_end`), the statistics (`spec`, with
+    the observed ones) and the headcount floor of the shortfall statistic (-1: none)."""
+
+    base: RunConfig
+    spec: targets.Spec
+    floor: int
+    window_end: str
+
+
+def fit_targets(run: RunConfig, window_end: str, record=None, headcount_floor: int | None = None) -> FitTargets:
+    """The targets of the shipped record (to `window_end`), or of `record` (a user's, to its last day)."""
+    if record is not None:
+        window_end = record.end.isoformat()
+        base = calibration_base(run, window_end)
+        return FitTargets(base, targets.spec(record, dt.date.fromisoformat(base.window.start)), -1, window_end)
+    base = calibration_base(run, window_end)
+    floor = targets.observed_headcount_floor() if headcount_floor is None else int(headcount_floor)
+    spec = targets.shipped_spec(dt.date.fromisoformat(base.window.start)).with_floor(floor)
+    return FitTargets(base, spec, floor, window_end)
+
+
 def synthetic_stats(run: RunConfig, values: dict[str, float], seed: int, headcount_floor: int, window_end: str) -> dict:
     """Summary statistics of one run at known free-parameter values: 'observed' data for a recovery check."""
     sim = Simulator(calibration_base(run, window_end), tuple(values), headcount_floor)
@@ -275,15 +299,9 @@ def run_abc(
     seeded for pyabc and restored afterwards."""
     s = settings.check()
     names = tuple(s.params)
-    if record is not None:
-        s = dataclasses.replace(s, window_end=record.end.isoformat())
-        base = calibration_base(run, s.window_end)
-        spec = targets.spec(record, dt.date.fromisoformat(base.window.start))
-        floor = -1
-    else:
-        base = calibration_base(run, s.window_end)
-        floor = targets.observed_headcount_floor() if headcount_floor is None else int(headcount_floor)
-        spec = targets.shipped_spec(dt.date.fromisoformat(base.window.start)).with_floor(floor)
+    fit = fit_targets(run, s.window_end, record, headcount_floor)
+    s = dataclasses.replace(s, window_end=fit.window_end)
+    base, spec, floor = fit.base, fit.spec, fit.floor
     obs = spec.observed if observed is None else dict(observed)
     sim = Simulator(base, names, floor, spec)
     distance = pyabc.AdaptivePNormDistance(p=1, scale_function=mean_absolute_deviation)

@@ -225,6 +225,15 @@ def write_report(post: Posterior, pred: Predictive, run: RunConfig, out: Path, r
         "",
         f"Stop: {post.meta.get('stop_reason', 'not recorded')}.",
         "",
+        *(
+            [
+                f"The record lies outside the kept simulations in: {', '.join(post.meta['outside_the_table'])} (these "
+                "enter the distance, not the regression adjustment).",
+                "",
+            ]
+            if post.meta.get("outside_the_table")
+            else []
+        ),  # fmt: skip
         *_sbc_lines(post.meta.get("diagnostics", {}).get("sbc")),
         "## Posterior predictive check",
         "",

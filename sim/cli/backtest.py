@@ -19,9 +19,17 @@ from sim.config.params import ConfigError
 from sim.data.observed import DataError
 
 PROG = "exodus-backtest"
-# assumption: a smoke-test budget (a rolling backtest's many origins on a small machine); the others: exodus-calibrate's
+
+
+def _smc(preset: dict) -> dict:
+    return {k: v for k, v in preset.items() if k != "method"}
+
+
+# each origin is fitted by ABC-SMC at exodus-calibrate's budgets (quick; full: its full-smc); tiny, an assumption: a
+# smoke-test budget (a rolling backtest's many origins on a small machine)
 BACKTEST_PRESETS = {
-    **PRESETS,
+    "quick": _smc(PRESETS["quick"]),
+    "full": _smc(PRESETS["full-smc"]),
     "tiny": {"population": 16, "generations": 2, "max_simulations": 400, "min_acceptance": 0.02, "draws": 30},
 }
 

@@ -103,6 +103,7 @@ BOUNDS: dict[str, dict[str, object]] = {
         "headcount": count(MAX_HEADCOUNT, lo=1, why="budget: at most 200,000 staff"),
         "founders": PEOPLE,
         "owner_founders": PEOPLE,
+        "founders_left": DATE,
         "role_mix": SHARE_WEIGHT,
         "team_size": count(10_000, lo=1, why="people a team"),
         "cross_ties": count(20, why='cross-team ties a person ("a few", docs/ODD.md); budget'),
@@ -128,7 +129,7 @@ BOUNDS: dict[str, dict[str, object]] = {
         "unvested": WEIGHT,
         "contagion_window_days": count(120, lo=1, why="days; budget"),
         "founder_contagion": WEIGHT,
-        "founder_window_days": count(MAX_DAYS, lo=1, why="days"),
+        "founder_decay_days": real(1, MAX_DAYS, "days: the e-folding time of a fellow co-founder's pull"),
     },
     "DynamicsConfig": {
         "burnout_rise": prob("a daily rate"),

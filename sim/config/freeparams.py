@@ -153,6 +153,7 @@ SETTERS: dict[str, tuple[Callable[[RunConfig, float], None], Callable[[RunConfig
     "founder_contagion": (_set_hazard("founder_contagion"), _get_hazard("founder_contagion")),
     "early_stage_push": (_set_shock("founder_push", _founders_reorg), _get_shock("founder_push", _founders_reorg)),
     "founder_acceleration": (_set_shock("acceleration", _acquisition), _get_shock("acceleration", _acquisition)),
+    "founder_decay": (_set_hazard("founder_decay_days"), _get_hazard("founder_decay_days")),
 }
 
 # the registry's free parameters (prior, source, help: sim/config/registry.py) with their setters, in its order

@@ -46,6 +46,9 @@ class CompanyConfig:
     headcount: int = 1000
     founders: int = 0
     owner_founders: int = 0
+    founders_left: list[str] = field(
+        default_factory=list
+    )  # co-founders' exits before the window (the clique's history)
     role_mix: dict[str, float] = field(default_factory=lambda: _role_table(researcher=0.5, engineer=0.5))
     team_size: int = 8
     cross_ties: int = 3
@@ -74,8 +77,8 @@ class HazardConfig:
     wealth: float = 0.0
     unvested: float = 0.0
     contagion_window_days: int = 30
-    founder_contagion: float = 0.0  # weight of the share of fellow co-founders who chose to leave (the clique)
-    founder_window_days: int = 90
+    founder_contagion: float = 0.0  # weight of the decayed share of fellow co-founders who chose to leave (the clique)
+    founder_decay_days: float = 60.0  # e-folding time of a fellow co-founder's pull (the Hawkes kernel's decay)
 
 
 @dataclass
@@ -348,6 +351,14 @@ def validate(p: ModelParams) -> ModelParams:
     _role_dict(c.safety_minded_share, "company.safety_minded_share")
     founded = parse_date(c.founded, "company.founded")
     _check(founded <= start, "company.founded", c.founded, f"a date no later than window.start ({start})")
+    for i, left in enumerate(c.founders_left):
+        day = parse_date(left, f"company.founders_left[{i}]")
+        _check(
+            founded <= day < start,
+            f"company.founders_left[{i}]",
+            left,
+            f"a date from company.founded ({founded}) to the day before window.start ({start})",
+        )
 
     v = p.vesting
     _check(

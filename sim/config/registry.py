@@ -153,7 +153,7 @@ FREE: tuple[Param, ...] = (
         "founder_contagion",
         "hazard.founder_contagion",
         "log hazard ratio per share of fellows gone",
-        "hazard.founder_contagion: weight of the share of fellow co-founders who chose to leave in the founder window",
+        "hazard.founder_contagion: weight of the decayed share of fellow co-founders who chose to leave",
         Prior(
             0.0,
             12.0,
@@ -181,6 +181,19 @@ FREE: tuple[Param, ...] = (
         "share",
         "acceleration of the acquisition that acquires the lab: share of co-founders' months to vest that vest at once",
         Prior(0.0, 1.0, False, "assumption (change of control, 'acceleration or not'; default 0.25)"),
+    ),
+    Param(
+        "founder_decay",
+        "hazard.founder_decay_days",
+        "days",
+        "hazard.founder_decay_days: e-folding time of a fellow co-founder's pull after their exit (Hawkes decay)",
+        Prior(
+            7.0,
+            365.0,
+            True,
+            "assumption (no published estimate of how fast a co-founder's exit stops pulling the others: from a news "
+            "cycle, a week, to a vesting year; log-uniform; default 60)",
+        ),
     ),
 )
 

@@ -20,6 +20,7 @@ class ResolvedParams:
     start: dt.date  # the window's first day (day 0)
     end: dt.date  # its last day
     founded_day: int  # the company's founding (negative: before the window)
+    founders_left_days: tuple[int, ...]  # co-founders' exits before the window (negative days)
     shock_days: tuple[int, ...]  # each shock's date, in `params.shocks` order
     ipo_days: tuple[int | None, ...]  # each shock's planned IPO (None: none), in `params.shocks` order
     lever_days: tuple[int, ...]  # each lever's start (0 when it has none), in `params.policy.levers` order
@@ -47,6 +48,9 @@ def resolve(params: ModelParams | ResolvedParams) -> ResolvedParams:
         start=start,
         end=parse_date(p.window.end, "window.end"),
         founded_day=day(p.company.founded, "company.founded"),
+        founders_left_days=tuple(
+            sorted(day(d, f"company.founders_left[{i}]") for i, d in enumerate(p.company.founders_left))
+        ),
         shock_days=tuple(day(s.date, f"shocks[{i}].date") for i, s in enumerate(p.shocks)),
         ipo_days=tuple(
             day(s.ipo_date, f"shocks[{i}].ipo_date") if s.ipo_date else None for i, s in enumerate(p.shocks)
