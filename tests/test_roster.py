@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 
@@ -256,3 +257,46 @@ def test_a_roster_run_from_python_is_set_up_once_and_repeats_byte_for_byte(tmp_p
     assert as_run_config(run) is run  # set up once: the digest marks it
     a, b = simulate(run, seed=3), simulate(run, seed=3)
     assert a.daily.to_csv().encode() == b.daily.to_csv().encode()
+
+
+# ------------------------------------------------------------------ 3. the survival fit as the calibration's prior
+
+
+def test_calibration_prior_of_the_base_hazard_comes_from_the_rosters_survival_fit(tmp_path):
+    """With a roster, base_annual's ABC prior is log-uniform over the fit's 90 % interval widened WIDEN-fold each
+    way (by hand from the fit), covers the fit, names its source, and its support is what posterior draws are checked
+    against; without a roster (or with roster.fit_hazard=false) the registry's prior stands."""
+    from sim.calibration import priors
+    from sim.config import freeparams, registry
+    from sim.config.compose import check, compose
+    from sim.config.params import ConfigError, RunConfig
+
+    path = write(tmp_path, small_roster(200))
+    run = check(compose([f"roster={path}"]))
+    until = run.roster.as_of
+    hf = prior.roster_fit(load.load(path), dt.date.fromisoformat(until))
+    own = priors.roster_priors(run, until)["base_annual"]
+    _, lo, hi = hf.overall
+    assert own["low"] == pytest.approx(lo / priors.WIDEN, abs=1e-6)
+    assert own["high"] == pytest.approx(min(hi * priors.WIDEN, priors.TOP), abs=1e-6)
+    assert own["low"] <= lo < hi <= own["high"] and own["log"]
+    shipped = registry.BY_NAME["base_annual"].prior
+    assert (own["low"], own["high"]) != (shipped.low, shipped.high)
+    assert own["source"].startswith("roster survival fit") and own["roster"]["exits"] == hf.exits
+    # the recorded prior is the support a posterior's draws are checked against; the registry's is unchanged
+    p = freeparams.recorded({"base_annual": own})["base_annual"]
+    assert (p.low, p.high, p.log) == (own["low"], own["high"], True)
+    outside_shipped = own["high"] * 0.99
+    assert outside_shipped > shipped.high
+    set_run = freeparams.apply(run, {"base_annual": outside_shipped}, priors={"base_annual": own})
+    assert set_run.hazard.base_annual == outside_shipped
+    with pytest.raises(ConfigError, match="free.base_annual"):
+        freeparams.apply(run, {"base_annual": outside_shipped})
+    # no roster, or the fit switched off: the registry's priors, and a recorded shipped prior reads as the registry's
+    assert priors.roster_priors(RunConfig(), "2026-02-12") == {}
+    off = dataclasses.replace(run, roster=dataclasses.replace(run.roster, fit_hazard=False))
+    assert priors.roster_priors(off, until) == {}
+    plain = {"base_annual": {"low": 0.01, "high": 0.5, "log": False, "source": "x"}}  # no roster entry: ignored
+    assert freeparams.recorded(plain) == freeparams.BY_NAME
+    with pytest.raises(ConfigError, match="priors.base_annual"):
+        freeparams.recorded({"base_annual": {**own, "high": 1.5}})  # outside hazard.base_annual's range
