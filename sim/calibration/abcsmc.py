@@ -337,7 +337,7 @@ def run_abc(
         random.setstate(py_state)
     seconds = time.perf_counter() - started
     z = df[list(names)].reset_index(drop=True)
-    samples = pd.DataFrame([from_z(row) for row in z.to_dict(orient="records")], columns=list(names))
+    samples = pd.DataFrame([from_z(row, own) for row in z.to_dict(orient="records")], columns=list(names))
     samples["weight"] = np.asarray(w, dtype=float)
     gens = gens[["t", "epsilon", "samples", "particles"]].reset_index(drop=True)
     gens["acceptance"] = gens["particles"] / gens["samples"]
