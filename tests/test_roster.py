@@ -292,6 +292,17 @@ def test_calibration_prior_of_the_base_hazard_comes_from_the_rosters_survival_fi
     assert set_run.hazard.base_annual == outside_shipped
     with pytest.raises(ConfigError, match="free.base_annual"):
         freeparams.apply(run, {"base_annual": outside_shipped})
+    # a posterior file's draws are checked against the prior its JSON records; without the JSON, a hint
+    from sim.config import posterior
+
+    csv = tmp_path / "post.csv"
+    pd.DataFrame({"base_annual": [outside_shipped], "weight": [1.0]}).to_csv(csv, index=False)
+    (tmp_path / "post.json").write_text(json.dumps({"priors": {"base_annual": own}}))
+    drawn = posterior.apply_to_run(dataclasses.replace(run, posterior_file=str(csv), posterior_draw=0))
+    assert drawn.hazard.base_annual == pytest.approx(outside_shipped)
+    (tmp_path / "post.json").unlink()
+    with pytest.raises(ConfigError, match="keep its .json beside the CSV"):
+        posterior.apply_to_run(dataclasses.replace(run, posterior_file=str(csv), posterior_draw=0))
     # no roster, or the fit switched off: the registry's priors, and a recorded shipped prior reads as the registry's
     assert priors.roster_priors(RunConfig(), "2026-02-12") == {}
     off = dataclasses.replace(run, roster=dataclasses.replace(run.roster, fit_hazard=False))

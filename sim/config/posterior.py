@@ -166,7 +166,13 @@ def apply_to_run(run: RunConfig) -> RunConfig:
     if file:
         post = load(file)
         values = post.point(int(run.posterior_draw))
-        run = freeparams.apply(run, values, where=f"posterior_file={file}", priors=post.meta.get("priors"))
+        try:
+            run = freeparams.apply(run, values, where=f"posterior_file={file}", priors=post.meta.get("priors"))
+        except ConfigError as exc:
+            if "priors" in post.meta:
+                raise
+            hint = "; a posterior fitted on a roster: keep its .json beside the CSV (it records the roster's prior)"
+            raise ConfigError(exc.field, exc.value, exc.allowed + hint) from None
     return freeparams.apply(run, free) if free else run
 
 
