@@ -318,7 +318,7 @@ def test_abc_calibration_on_a_roster_drawn_from_the_model_recovers_the_base_haza
     """Issue 26's recovery: a lab drawn from the model becomes a roster, the model (every mechanism on) runs a year
     from its people at a known base_annual, and that run's people and exits are the roster the calibration gets.
     ABC-SMC of base_annual, on the roster's prior from its survival fit, puts the truth inside its 90 % interval
-    and learns (variance shrinkage); the prior's source is recorded. ~15 s. Over seeds 1-6 at population 30 and 3
+    and learns (variance shrinkage); the prior's source is recorded. 8-22 s. Over seeds 1-6 at population 30 and 3
     generations the interval held the truth in 4 of 6 (docs/roster.md)."""
     import logging
 
