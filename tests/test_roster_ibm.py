@@ -41,6 +41,7 @@ def test_the_ibm_roster_runs_the_whole_chain(tmp_path):
         "--name", "ibm", "--out", "calibration", "roster=ibm_roster.csv", "roster.as_of=2024-12-31", cwd=tmp_path,
     )  # fmt: skip
     shutil.copy(tmp_path / "calibration" / "posterior.csv", tmp_path / "ibm_posterior.csv")
+    shutil.copy(tmp_path / "calibration" / "posterior.json", tmp_path / "ibm_posterior.json")  # its prior
     sweep = command(
         "exodus", "-m", "roster=ibm_roster.csv", "roster.as_of=2025-12-31", "roster.horizon_days=60",
         "posterior_file=ibm_posterior.csv", "policy=none,retention_bonus", "study=ibm", "hydra.launcher.n_jobs=1",

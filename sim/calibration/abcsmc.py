@@ -36,6 +36,7 @@ from scipy import special
 
 from sim.calibration import targets
 from sim.calibration.posterior import Posterior
+from sim.calibration.priors import roster_priors
 from sim.config import freeparams
 from sim.config.params import ConfigError, RunConfig
 from sim.model.version import model_fingerprint
@@ -99,34 +100,38 @@ class Simulator:
     """pyabc's model: free-parameter values in, summary statistics out; the run's seed comes from numpy's global
     generator, which pyabc's samplers (and the seeded sampler below) set per worker or task."""
 
-    def __init__(self, base: RunConfig, names: tuple[str, ...], headcount_floor: int, spec: targets.Spec | None = None):
+    def __init__(self, base: RunConfig, names: tuple[str, ...], headcount_floor: int, spec: targets.Spec | None = None,
+                 priors: dict | None = None):  # fmt: skip
         self.base, self.names, self.floor = base, tuple(names), int(headcount_floor)
+        self.priors = priors or None  # a roster's recorded priors (sim/calibration/priors.py); None: the registry's
         if spec is None:
             spec = targets.shipped_spec(dt.date.fromisoformat(base.window.start)).with_floor(self.floor)
         self.spec = spec
 
     def run(self, theta, seed: int):
         """One simulation at `theta` (a mapping of free-parameter values) with `seed`: the Result."""
-        return run_world(self.base, {n: float(theta[n]) for n in self.names}, seed=seed)
+        return run_world(self.base, {n: float(theta[n]) for n in self.names}, seed=seed, priors=self.priors)
 
     def __call__(self, z) -> dict[str, float]:
         """pyabc's call: `z` holds each parameter on the unbounded scale (see `from_z`)."""
         seed = int(np.random.randint(0, 2**31 - 1))  # noqa: NPY002 - pyabc seeds the global generator per task
-        res = self.run(from_z({n: z[n] for n in self.names}), seed)
+        res = self.run(from_z({n: z[n] for n in self.names}, self.priors), seed)
         return self.spec.simulated(res.daily, res.departures)
 
 
-def from_z(z: dict[str, float]) -> dict[str, float]:
-    """Parameter values from their unbounded form z = logit(F(value)), F the prior's CDF.
+def from_z(z: dict[str, float], priors: dict | None = None) -> dict[str, float]:
+    """Parameter values from their unbounded form z = logit(F(value)), F the prior's CDF (the registry's, or a
+    roster's recorded prior in `priors`: sim.config.freeparams.recorded).
 
     ABC works on z, whose prior is the standard logistic: the Gaussian proposals of pyabc's
     transition then never fall outside a prior's support, so a particle near a bound does not
     get an outsized importance weight (on the bounded scale, one particle of a 9-parameter run
     carried 68 % of the weight)."""
+    known = freeparams.recorded(priors) if priors else freeparams.BY_NAME
     out = {}
     for name, v in z.items():
         u = float(np.clip(special.expit(v), 1e-12, 1 - 1e-12))
-        out[name] = float(freeparams.BY_NAME[name].from_unit(u))
+        out[name] = float(known[name].from_unit(u))
     return out
 
 
@@ -295,15 +300,17 @@ def run_abc(
 ) -> Calibration:
     """ABC-SMC of `settings.params` for the scenario `run`, fitted to `observed` (default: the shipped record;
     `headcount_floor` defaults to its reported headcount bound). With `record` (sim.data.record.Record), the targets
-    are that record's statistics and runs stop on its last day. numpy's and Python's global generators are
-    seeded for pyabc and restored afterwards."""
+    are that record's statistics and runs stop on its last day. A run with a roster draws base_annual from the
+    roster's survival fit to that day (sim/calibration/priors.py), recorded with its source in the posterior's meta.
+    numpy's and Python's global generators are seeded for pyabc and restored afterwards."""
     s = settings.check()
     names = tuple(s.params)
     fit = fit_targets(run, s.window_end, record, headcount_floor)
     s = dataclasses.replace(s, window_end=fit.window_end)
     base, spec, floor = fit.base, fit.spec, fit.floor
     obs = spec.observed if observed is None else dict(observed)
-    sim = Simulator(base, names, floor, spec)
+    own = {n: e for n, e in roster_priors(run, s.window_end).items() if n in names}  # {}: the registry's priors
+    sim = Simulator(base, names, floor, spec, own)
     distance = pyabc.AdaptivePNormDistance(p=1, scale_function=mean_absolute_deviation)
     sampler = make_sampler(s)
     np_state, py_state = np.random.get_state(), random.getstate()  # noqa: NPY002
@@ -348,7 +355,7 @@ def run_abc(
         random.setstate(py_state)
     seconds = time.perf_counter() - started
     z = df[list(names)].reset_index(drop=True)
-    samples = pd.DataFrame([from_z(row) for row in z.to_dict(orient="records")], columns=list(names))
+    samples = pd.DataFrame([from_z(row, own) for row in z.to_dict(orient="records")], columns=list(names))
     samples["weight"] = np.asarray(w, dtype=float)
     gens = gens[["t", "epsilon", "samples", "particles"]].reset_index(drop=True)
     gens["acceptance"] = gens["particles"] / gens["samples"]
@@ -369,7 +376,9 @@ def run_abc(
         "scenario_hash": config_hash(base, 0),
         "model_fingerprint": model_fingerprint(),
         "versions": {**package_versions(), "pyabc": pyabc.__version__},
-        "priors": {n: {"low": p.low, "high": p.high, "log": p.log, "source": p.source} for n, p in _named(names)},
+        "priors": {
+            n: own.get(n) or {"low": p.low, "high": p.high, "log": p.log, "source": p.source} for n, p in _named(names)
+        },  # fmt: skip
     }
     return Calibration(Posterior(samples, meta), gens, obs, dist.reset_index(drop=True))
 

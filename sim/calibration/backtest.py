@@ -102,8 +102,8 @@ def simulated_values(daily: pd.DataFrame, departures: pd.DataFrame, obs: pd.Data
 
 
 def _one(args):
-    run, values, k, obs, wins = args
-    res = run_world(run, values, seed=k)
+    run, values, k, obs, wins, priors = args
+    res = run_world(run, values, seed=k, priors=priors)
     daily = res.daily[["date", *DAILY]].copy()
     daily.insert(0, "draw", k)
     counts = np.array([events.model_count(res.departures, t, a, b) for t, a, b in wins], dtype=float)
@@ -118,7 +118,8 @@ def forecast(run: RunConfig, post: Posterior, draws: int, obs: pd.DataFrame, win
     base.window = dataclasses.replace(run.window, end=window_end.isoformat())
     base.shocks = [s for s in run.shocks if s.date <= window_end.isoformat()]  # later ones cannot act before the end
     wins = list(windows or [])
-    tasks = [(base, {n: float(post.samples.iloc[i][n]) for n in post.names}, k, obs, wins)
+    priors = post.meta.get("priors")  # a roster's base-hazard prior (the draws lie in its support)
+    tasks = [(base, {n: float(post.samples.iloc[i][n]) for n in post.names}, k, obs, wins, priors)
              for k, i in enumerate(post.draw_indices(draws))]  # fmt: skip
     out = fan_out(_one, tasks, procs, desc="forecast", progress=progress)
     daily = pd.concat([d for d, _, _ in out], ignore_index=True)

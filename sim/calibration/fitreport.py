@@ -116,8 +116,9 @@ def posterior_figure(post: Posterior, path: Path) -> Path:
     rows = int(np.ceil(len(names) / cols))
     fig, axes = plt.subplots(rows, cols, figsize=(4 * cols, 2.8 * rows), squeeze=False)
     summ = post.summary(LEVEL).set_index("parameter")
+    priors = freeparams.recorded(post.meta.get("priors"))
     for ax, n in zip(axes.flat, names, strict=False):
-        p = freeparams.BY_NAME[n]
+        p = priors[n]
         x = post.samples[n].to_numpy(float)
         s = summ.loc[n]
         # log-uniform priors are shown on a log10 axis, where they are flat
@@ -129,7 +130,7 @@ def posterior_figure(post: Posterior, path: Path) -> Path:
         ax.axvspan(f(s["lo"]), f(s["hi"]), color="C0", alpha=0.1, label="90 % interval")
         ax.axvline(f(s["median"]), color="C0", lw=1.5)
         if p.log:
-            ticks = [v for v in (0.2, 0.25, 0.5, 1, 2, 4) if p.low <= v <= p.high]
+            ticks = [v for v in (0.1, 0.2, 0.25, 0.5, 1, 2, 4) if p.low <= v <= p.high]
             ax.set_xticks(np.log10(ticks), [f"{v:g}" for v in ticks])
             ax.set_xlabel("log scale", fontsize=7)
         tag = "" if s["shrinkage_var"] >= IDENTIFIED else ", not identified"
@@ -152,6 +153,16 @@ def _md_table(df: pd.DataFrame, floatfmt: str = ".3g") -> str:
         cells = [format(v, floatfmt) if isinstance(v, float) else str(v) for v in r]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
+
+
+def _prior_lines(post: Posterior) -> list[str]:
+    """The fit report's lines on priors set from a user's roster (sim/calibration/priors.py); none otherwise."""
+    own = {n: e for n, e in (post.meta.get("priors") or {}).items() if isinstance(e, dict) and "roster" in e}
+    return [
+        *(f"**Prior of {n} from the roster**: [{e['low']:.4g}, {e['high']:.4g}]{' log-uniform' if e['log'] else ''}, "
+          f"{e['source']}." for n, e in own.items()),
+        *([""] if own else []),
+    ]  # fmt: skip
 
 
 def _sbc_lines(sbc: dict | None) -> list[str]:
@@ -218,6 +229,7 @@ def write_report(post: Posterior, pred: Predictive, run: RunConfig, out: Path, r
         f"**Not identified by the record** (variance shrinkage below {IDENTIFIED}; they keep their sourced prior): "
         f"{', '.join(unidentified) if unidentified else 'none'}.",
         "",
+        *_prior_lines(post),
         "## ABC generations (epsilon: distance threshold; acceptance: particles / simulations; ess: effective sample "
         "size of the generation's weights)",
         "",

@@ -33,8 +33,8 @@ class Predictive:
 
 
 def _one(args):
-    run, values, k, spec = args
-    res = run_world(run, values, seed=k)
+    run, values, k, spec, priors = args
+    res = run_world(run, values, seed=k, priors=priors)
     daily = res.daily[["date", *DAILY]].copy()
     daily.insert(0, "draw", k)
     stats = {"draw": k, **spec.simulated(res.daily, res.departures)}
@@ -60,7 +60,8 @@ def simulate(
     spec = targets.shipped_spec(first) if record is None else targets.spec(record, first)
     rows = post.draw_indices(draws)
     names = post.names
-    tasks = [(base, {n: float(post.samples.iloc[i][n]) for n in names}, k, spec) for k, i in enumerate(rows)]
+    priors = post.meta.get("priors")  # a roster's base-hazard prior (the draws lie in its support)
+    tasks = [(base, {n: float(post.samples.iloc[i][n]) for n in names}, k, spec, priors) for k, i in enumerate(rows)]
     out = fan_out(_one, tasks, procs, desc="posterior predictive", progress=progress)
     daily = pd.concat([d for d, _ in out], ignore_index=True)
     return Predictive(daily, pd.DataFrame([s for _, s in out]))

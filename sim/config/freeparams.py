@@ -12,6 +12,7 @@ where they give a range, and are marked `assumption` otherwise.
 from __future__ import annotations
 
 import copy
+import dataclasses
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -166,21 +167,46 @@ BY_NAME: dict[str, FreeParam] = {p.name: p for p in FREE_PARAMS}
 NAMES: tuple[str, ...] = tuple(BY_NAME)
 
 
-def lookup(names, where: str = "free") -> list[FreeParam]:
-    """The FreeParam of each name, in the given order; an unknown name is a ConfigError listing the known ones."""
-    out = []
-    for n in names:
-        if n not in BY_NAME:
-            raise ConfigError(f"{where}.{n}", n, f"a free parameter, one of {', '.join(NAMES)}")
-        out.append(BY_NAME[n])
+def recorded(priors: Mapping | None = None) -> dict[str, FreeParam]:
+    """The free parameters with the priors a calibration drew them from: the registry's, except where `priors` (a
+    posterior's `meta["priors"]`: name -> low, high, log, source) records a prior set from a user's roster (an entry
+    with a `roster` key: the survival fit it came from, sim/calibration/priors.py). Every other recorded prior is
+    read as the registry's, so a run without a roster checks its values exactly as before."""
+    out = dict(BY_NAME)
+    for name, e in (priors or {}).items():
+        if name not in out or not isinstance(e, Mapping) or "roster" not in e:
+            continue
+        try:
+            low, high, log = float(e["low"]), float(e["high"]), bool(e["log"])
+        except (KeyError, TypeError, ValueError):
+            raise ConfigError(f"priors.{name}", e, "a prior with numbers low < high and log true or false") from None
+        field_range = registry.bound(registry.BY_NAME[name].path)
+        if not (low < high and field_range.contains(low) and field_range.contains(high)) or (log and low <= 0):
+            raise ConfigError(
+                f"priors.{name}", f"[{low}, {high}]", f"low < high inside the field's range ({field_range.describe()})"
+            )
+        out[name] = dataclasses.replace(out[name], low=low, high=high, log=log, source=str(e.get("source", "")))
     return out
 
 
-def apply(run: RunConfig, values: Mapping[str, float], where: str = "free") -> RunConfig:
-    """A copy of `run` with each free parameter set to its value (scales apply to the values in `run`)."""
+def lookup(names, where: str = "free", priors: Mapping | None = None) -> list[FreeParam]:
+    """The FreeParam of each name, in the given order (with the recorded `priors`, see `recorded`); an unknown name
+    is a ConfigError listing the known ones."""
+    known = recorded(priors) if priors else BY_NAME
+    out = []
+    for n in names:
+        if n not in known:
+            raise ConfigError(f"{where}.{n}", n, f"a free parameter, one of {', '.join(NAMES)}")
+        out.append(known[n])
+    return out
+
+
+def apply(run: RunConfig, values: Mapping[str, float], where: str = "free", priors: Mapping | None = None) -> RunConfig:
+    """A copy of `run` with each free parameter set to its value (scales apply to the values in `run`); each value
+    must lie in its prior's support (the registry's, or the recorded roster prior in `priors`)."""
     out = copy.deepcopy(run)
     for name, value in values.items():
-        (p,) = lookup([name], where)
+        (p,) = lookup([name], where, priors)
         p.setter(out, p.check(value, f"{where}.{name}"))
     return out
 

@@ -83,8 +83,9 @@ class Posterior:
         lo, hi = (1 - level) / 2, 1 - (1 - level) / 2
         q = self.quantiles([lo, 0.25, 0.5, 0.75, hi])
         rows = []
+        priors = freeparams.recorded(self.meta.get("priors"))  # a roster's base-hazard prior, if it was fitted with one
         for n in self.names:
-            p = freeparams.BY_NAME[n]
+            p = priors[n]
             plo, phi = p.prior_interval(level)
             f = np.log if p.log else np.asarray  # widths of log-uniform priors compare on the log scale
             width = (f(q.loc[hi, n]) - f(q.loc[lo, n])) / (f(phi) - f(plo))
@@ -163,8 +164,15 @@ def apply_to_run(run: RunConfig) -> RunConfig:
     if not file and not free:
         return run
     if file:
-        values = load(file).point(int(run.posterior_draw))
-        run = freeparams.apply(run, values, where=f"posterior_file={file}")
+        post = load(file)
+        values = post.point(int(run.posterior_draw))
+        try:
+            run = freeparams.apply(run, values, where=f"posterior_file={file}", priors=post.meta.get("priors"))
+        except ConfigError as exc:
+            if "priors" in post.meta:
+                raise
+            hint = "; a posterior fitted on a roster: keep its .json beside the CSV (it records the roster's prior)"
+            raise ConfigError(exc.field, exc.value, exc.allowed + hint) from None
     return freeparams.apply(run, free) if free else run
 
 

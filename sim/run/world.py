@@ -13,9 +13,10 @@ from sim.run.results import Result, collect
 
 
 def run_world(run: RunConfig, values: Mapping[str, float] | None = None, seed: int | None = None,
-              where: str = "free") -> Result:  # fmt: skip
+              where: str = "free", priors: Mapping | None = None) -> Result:  # fmt: skip
     """Run `run` (its scenario and policy) with the free parameters `values` set (sim/config/freeparams.py; a
-    ConfigError names `where`.<name> for a bad one) on `seed` (default `run.seed`): the Result of the whole window."""
+    ConfigError names `where`.<name> for a bad one; `priors`: a calibration's recorded priors, whose supports the
+    values must lie in) on `seed` (default `run.seed`): the Result of the whole window."""
     if values:
-        run = freeparams.apply(run, values, where=where)
+        run = freeparams.apply(run, values, where=where, priors=priors)
     return collect(AttritionModel(model_params(run), seed=run.seed if seed is None else seed).run())
