@@ -1,0 +1,133 @@
+"""Tests that kill the mutants the mutation run (docs/mutation.md) found alive: each checks a behaviour against a
+value worked out by hand or a stated fact, not against the code's own output."""
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim.analysis import value
+from sim.analysis.netvalue import ratio_interval, value_columns
+from sim.calibration.targets import Spec
+from sim.config.bounds import check_fields
+from sim.config.errors import ConfigError
+from sim.config.params import FirmConfig, ShockConfig
+from sim.data.observed import DataError, load_departures
+from sim.model import equations as eq
+from sim.schema import ROLES
+
+
+def test_attrition_cost_counts_the_ramp_loss_as_one_minus_the_ramp_productivity():
+    """At ramp_productivity 0.25 (not the default 0.5, where p and 1 - p agree) a successor loses 75 of 100 days."""
+    v = value.ValueConfig(
+        replacement=dict.fromkeys(ROLES, 0.5),
+        output_multiple=2.0,
+        ramp_days=100.0,
+        ramp_productivity=0.25,
+        knowledge=dict.fromkeys(ROLES, 0.1),
+    )
+    config = {"company": {"pay": dict.fromkeys(ROLES, 365_000.0), "hire_fill_days": 60}}
+    runs = pd.DataFrame([value.run_record(config, pd.Series(["researcher"]))])
+    # lost days = 60 + 100 * 0.75 = 135; 365,000 * (0.5 + 2 * 135 / 365 + 0.1) = 219,000 + 270,000
+    assert value.attrition_cost(runs, v).iloc[0] == pytest.approx(489_000.0)
+
+
+def _metrics(rows):
+    cols = ("arm", "seed", "departures", "attrition_cost", "cost_total")
+    m = pd.DataFrame([dict(zip(cols, r, strict=True)) for r in rows])
+    return m.assign(scenario="w", run=m.arm + "-" + m.seed.astype(str))
+
+
+def test_break_even_departures_averted_by_hand():
+    """`p` averts 2 departures and 200 dollars on each seed for 300 spent (310 against the baseline's 10): one
+    averted departure is worth 100, so it breaks even at 3 averted (and at x1.5 its effect). `q` averts none: the
+    baseline's 2,000 / 20 = 100 per departure values it, so its 50 spent break even at 0.5 averted."""
+    m = _metrics(
+        [
+            ("none", 0, 10, 1000.0, 10.0),
+            ("none", 1, 10, 1000.0, 10.0),
+            ("p", 0, 8, 800.0, 310.0),
+            ("p", 1, 8, 800.0, 310.0),
+            ("q", 0, 10, 1000.0, 60.0),
+            ("q", 1, 10, 1000.0, 60.0),
+        ]
+    )
+    t = value_columns(m, "none").set_index("policy")
+    assert t.loc["p", "breakeven_averted"] == pytest.approx(3.0)
+    assert t.loc["p", "breakeven_x"] == pytest.approx(1.5)
+    assert t.loc["p", "net_value"] == pytest.approx(-100.0) and t.loc["p", "roi"] == pytest.approx(-1 / 3)
+    assert t.loc["q", "breakeven_averted"] == pytest.approx(0.5)
+    assert np.isnan(t.loc["q", "breakeven_x"])  # it avoids no cost: no multiple of nothing pays
+
+
+# bounds stated independently of sim/config/bounds.py (docs/reference.md, "validation"): shares in [0, 1], a shock's
+# decay at least 1 day, hazard ratios in [1, 100], pay multiples in [0.1, 100]
+@pytest.mark.parametrize(
+    ("make", "inside", "outside"),
+    [
+        (lambda x: ShockConfig(autonomy_cut=x), (0.0, 1.0), (-1e-6, 1.000001)),
+        (lambda x: ShockConfig(liquidity=x), (0.0, 1.0), (-1e-6, 1.000001)),
+        (lambda x: ShockConfig(hazard_tau_days=x), (1.0, 3653.0), (0.999, 3653.5)),
+        (lambda x: ShockConfig(acquired_ratio=x), (1.0, 100.0), (0.999, 100.001)),
+        (lambda x: FirmConfig(offer_multiple=x), (0.1, 100.0), (0.0999, 100.001)),
+    ],
+)
+def test_a_bound_holds_at_its_stated_limits_and_refuses_just_past_them(make, inside, outside):
+    for x in inside:
+        check_fields(make(x))
+    for x in outside:
+        with pytest.raises(ConfigError):
+            check_fields(make(x))
+
+
+def test_a_blank_required_date_in_the_record_is_an_error_not_a_missing_value(tmp_path):
+    path = tmp_path / "departures.csv"
+    path.write_text("announced,person,role,co_founder,source\n,A. Person,researcher,false,a report 2026-01-02\n")
+    with pytest.raises(DataError, match="announced"):
+        load_departures(path)
+
+
+def test_late_announcements_count_from_fourteen_days_after_leaving():
+    """An announcement 14 days after the departure is late, 13 days after is not (targets.LATE_DAYS)."""
+    start, end = dt.date(2026, 2, 1), dt.date(2026, 2, 12)
+    days = pd.date_range(start, end).date
+    daily = pd.DataFrame({"date": days, "announced": 0.0})
+    announced = dt.date(2026, 2, 10)
+    left = [announced - dt.timedelta(days=k) for k in (0, 13, 14, 15)]
+    departures = pd.DataFrame({"announced": [announced] * 4, "date": left})
+    spec = Spec(start, end, bins=(), founders_day=None)
+    assert spec.simulated(daily, departures)["late"] == 2.0
+
+
+def test_ratio_interval_by_hand():
+    # num (1, 3), den (2, 2): R = 2 / 2 = 1; residuals (-1, 1), sd sqrt 2; se = sqrt 2 / (sqrt 2 * 2) = 0.5;
+    # t(0.975, 1 df) = 12.7062047, so the half-width is 6.35310236
+    r, lo, hi = ratio_interval([1.0, 3.0], [2, 2], 0.95)
+    assert (r, lo, hi) == pytest.approx((1.0, 1 - 6.35310236, 1 + 6.35310236))
+    assert np.isnan(ratio_interval([1.0], [2.0], 0.95)[1])  # one pair: no interval
+    assert np.isnan(ratio_interval([1.0, 2.0], [1.0, -1.0], 0.95)[0])  # nothing spent on average: no ratio
+
+
+def test_a_run_record_without_pay_or_backfill_wait_reads_them_as_missing():
+    record = value.run_record({}, pd.Series(["researcher", "researcher"]))
+    assert record["left_researcher"] == 2 and record["left_operations"] == 0
+    assert np.isnan(record["pay_researcher"]) and np.isnan(record["hire_fill_days"])
+
+
+def test_attrition_cost_keeps_the_runs_own_index():
+    v = value.ValueConfig(replacement=dict.fromkeys(ROLES, 1.0), knowledge=dict.fromkeys(ROLES, 0.0))
+    config = {"company": {"pay": dict.fromkeys(ROLES, 100.0), "hire_fill_days": 0}}
+    runs = pd.DataFrame([value.run_record(config, pd.Series(["engineer"] * k)) for k in (1, 3)], index=[7, 9])
+    # no lost days (ramp_days 0): one replacement each, 100 x 1 per leaver
+    assert value.attrition_cost(runs, v).to_dict() == {7: pytest.approx(100.0), 9: pytest.approx(300.0)}
+
+
+def test_accelerated_start_before_and_at_the_cliff():
+    # day 200 = 6 whole months, before a 12-month cliff: nothing vested, half of 48 months = 24 vest at once:
+    # start = 200 - ceil(24 * 30.4375) = 200 - 731 = -531
+    start = eq.accelerated_start(np.array([0]), 200, 4.0, 12, 0.5)
+    assert start.tolist() == [-531] and start.dtype == np.int64
+    # day 366 = 12 whole months, the cliff itself: 12 vested, half of the other 36 = 18 more: 30 months,
+    # start = 366 - ceil(30 * 30.4375) = 366 - 914 = -548
+    assert eq.accelerated_start(np.array([0]), 366, 4.0, 12, 0.5).tolist() == [-548]
