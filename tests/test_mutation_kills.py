@@ -131,3 +131,57 @@ def test_accelerated_start_before_and_at_the_cliff():
     # day 366 = 12 whole months, the cliff itself: 12 vested, half of the other 36 = 18 more: 30 months,
     # start = 366 - ceil(30 * 30.4375) = 366 - 914 = -548
     assert eq.accelerated_start(np.array([0]), 366, 4.0, 12, 0.5).tolist() == [-548]
+
+
+def test_a_runs_statistics_by_hand():
+    """Spec.simulated on a small made-up run: weekly announcements, late announcements inside the record's days,
+    the founders and headcount on their days, counts with lower and upper bounds (each worked out below)."""
+    d = dt.date
+    start, end = d(2026, 2, 1), d(2026, 2, 12)
+    days = pd.date_range(d(2026, 1, 25), d(2026, 2, 14)).date
+    daily = pd.DataFrame(
+        {"date": days, "announced": 1.0, "headcount": [100 + i for i in range(len(days))], "founders_remaining": 9}
+    )
+    daily.loc[daily.date == d(2026, 2, 10), "founders_remaining"] = 4
+    rows = [  # (left, announced, role, founder)
+        (d(2026, 1, 20), d(2026, 2, 3), "researcher", False),  # 14 days: late
+        (d(2026, 1, 21), d(2026, 2, 3), "researcher", False),  # 13 days: not late
+        (d(2026, 2, 1), d(2026, 2, 1), "researcher", False),  # on the first day
+        (d(2026, 1, 10), d(2026, 1, 31), "engineer", False),  # late, but announced before the record's days
+        (d(2026, 1, 1), d(2026, 2, 12), "operations", True),  # late, announced on the last day
+        (d(2026, 1, 1), d(2026, 2, 13), "engineer", False),  # announced after the last day
+        (d(2026, 2, 5), None, "engineer", False),  # never announced
+    ]
+    departures = pd.DataFrame(rows, columns=["date", "announced", "role", "founder"])
+    spec = Spec(
+        start,
+        end,
+        bins=((start, d(2026, 2, 5)), (d(2026, 2, 6), end)),
+        founders_day=d(2026, 2, 10),
+        headcount=(
+            ("floor", d(2026, 2, 11), 200, "at_least"),
+            ("met", d(2026, 2, 11), 100, "at_least"),
+            ("exact", d(2026, 2, 11), 0, "exact"),
+        ),  # fmt: skip
+        counts=(
+            ("key", start, end, "key_departures", "lower", 5),
+            ("ann", start, end, "announced", "upper", 1),
+            ("fl", d(2026, 1, 1), end, "founders_left", "exact", 0),
+        ),
+    )
+    out = spec.simulated(daily, departures)
+    # 11 Feb is day 17 from 25 Jan: headcount 117; floor 200 - 117 = 83, met: 100 < 117 so 0
+    # key departures left 1..12 Feb outside operations: 1 and 5 Feb, 2 < 5 so 3 short; announced 1..12 Feb:
+    # 3, 3, 1 and 12 Feb = 4, one allowed: 3 over; founders left 1 Jan..12 Feb: the one of 1 Jan
+    assert out == {
+        "ann_w1": 5.0,
+        "ann_w2": 7.0,
+        "late": 2.0,
+        "founders": 4.0,
+        "floor": 83.0,
+        "met": 0.0,
+        "exact": 117.0,
+        "key": 3.0,
+        "ann": 3.0,
+        "fl": 1.0,
+    }
