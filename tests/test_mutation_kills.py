@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from sim.analysis import value
-from sim.analysis.netvalue import ratio_interval, value_columns
+from sim.analysis.netvalue import COLUMNS, ratio_interval, value_columns
 from sim.calibration.targets import Spec
 from sim.config.bounds import check_fields
 from sim.config.errors import ConfigError
@@ -40,25 +40,50 @@ def _metrics(rows):
 
 
 def test_break_even_departures_averted_by_hand():
-    """`p` averts 2 departures and 200 dollars on each seed for 300 spent (310 against the baseline's 10): one
-    averted departure is worth 100, so it breaks even at 3 averted (and at x1.5 its effect). `q` averts none: the
-    baseline's 2,000 / 20 = 100 per departure values it, so its 50 spent break even at 0.5 averted."""
+    """The baseline `base` loses 10 departures for 1,000 dollars on each seed (100 a departure) and spends 10. `p`
+    averts 2 departures and 300 dollars for 450 spent (460 - 10): one averted departure is worth 150, so it breaks
+    even at 3 averted and at x1.5 its effect. `q` averts nothing and spends 50: valued at the baseline's 100 a
+    departure it breaks even at 0.5. `r` averts half a departure and half a dollar (worth 1) for 20: 20 averted,
+    x40. `s` avoids 100 dollars but no departure, `t` a departure but no dollars: both valued at 100 a departure."""
+    per_seed = [
+        ("base", 10, 1000.0, 10.0),
+        ("p", 8, 700.0, 460.0),
+        ("t", 9, 1000.0, 20.0),
+        ("s", 10, 900.0, 110.0),
+        ("r", 9.5, 999.5, 30.0),
+        ("q", 10, 1000.0, 60.0),
+    ]
+    m = _metrics([(arm, seed, *rest) for arm, *rest in per_seed for seed in (0, 1)])
+    table = value_columns(m, "base", 0.8)
+    assert list(table.columns) == ["policy", *COLUMNS] and list(table.policy) == [r[0] for r in per_seed]
+    t = table.set_index("policy")
+    assert t.loc["base", "attrition_cost"] == 1000.0 and np.isnan(t.loc["base", "breakeven_averted"])
+    assert t.loc["p", ["breakeven_averted", "breakeven_x"]].tolist() == pytest.approx([3.0, 1.5])
+    assert t.loc["p", ["net_value", "net_lo", "net_hi"]].tolist() == pytest.approx([-150.0] * 3)
+    assert t.loc["p", ["roi", "roi_lo", "roi_hi"]].tolist() == pytest.approx([-1 / 3] * 3)  # no spread over seeds
+    assert t.loc["q", "breakeven_averted"] == pytest.approx(0.5) and np.isnan(t.loc["q", "breakeven_x"])
+    assert t.loc["r", ["breakeven_averted", "breakeven_x"]].tolist() == pytest.approx([20.0, 40.0])
+    assert t.loc["s", "breakeven_averted"] == pytest.approx(1.0)  # 100 spent / 100
+    assert t.loc["t", "breakeven_averted"] == pytest.approx(0.1) and np.isnan(t.loc["t", "breakeven_x"])
+
+
+def test_the_value_intervals_follow_the_level_asked_for():
+    """Avoided (100, 300) and net (50, 250) over two seeds: mean +- t(0.9, 1 df) x 100 at level 0.8 (sd 141.42,
+    se 100); the ROI's delta-method interval at the same level."""
     m = _metrics(
-        [
-            ("none", 0, 10, 1000.0, 10.0),
-            ("none", 1, 10, 1000.0, 10.0),
-            ("p", 0, 8, 800.0, 310.0),
-            ("p", 1, 8, 800.0, 310.0),
-            ("q", 0, 10, 1000.0, 60.0),
-            ("q", 1, 10, 1000.0, 60.0),
-        ]
+        [("base", 0, 10, 1000.0, 0.0), ("base", 1, 10, 1000.0, 0.0), ("p", 0, 9, 900.0, 50.0), ("p", 1, 9, 700.0, 50.0)]
     )
-    t = value_columns(m, "none").set_index("policy")
-    assert t.loc["p", "breakeven_averted"] == pytest.approx(3.0)
-    assert t.loc["p", "breakeven_x"] == pytest.approx(1.5)
-    assert t.loc["p", "net_value"] == pytest.approx(-100.0) and t.loc["p", "roi"] == pytest.approx(-1 / 3)
-    assert t.loc["q", "breakeven_averted"] == pytest.approx(0.5)
-    assert np.isnan(t.loc["q", "breakeven_x"])  # it avoids no cost: no multiple of nothing pays
+    row = value_columns(m, "base", 0.8).set_index("policy").loc["p"]
+    half = 3.0776835  # t(0.9, 1 df)
+    assert (row.avoided_lo, row.avoided_hi) == pytest.approx((200 - half * 100, 200 + half * 100))
+    assert (row.net_lo, row.net_hi) == pytest.approx((150 - half * 100, 150 + half * 100))
+    r, lo, hi = ratio_interval([50.0, 250.0], [50.0, 50.0], 0.8)
+    assert (row.roi, row.roi_lo, row.roi_hi) == pytest.approx((r, lo, hi)) and r == pytest.approx(3.0)
+
+
+def test_a_default_valuation_costs_nothing():
+    """ValueConfig's placeholders (conf/value/ holds the cited ones): no replacement, no knowledge, no ramp loss."""
+    assert set(value.cost_per_departure(value.ValueConfig(), dict.fromkeys(ROLES, 1e5), 0.0).values()) == {0.0}
 
 
 # bounds stated independently of sim/config/bounds.py (docs/reference.md, "validation"): shares in [0, 1], a shock's
