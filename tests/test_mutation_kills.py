@@ -210,3 +210,10 @@ def test_a_runs_statistics_by_hand():
         "ann": 3.0,
         "fl": 1.0,
     }
+
+
+def test_equations_where_one_is_a_special_value():
+    """Hand values at load 2 (where load x rise and rise / load part) and at teams of one (where max(., 1) bites)."""
+    assert eq.burnout_equilibrium(2.0, 0.1, 0.05) == pytest.approx(0.8)  # 0.2 / (0.2 + 0.05)
+    assert eq.team_gap(1, 1) == 0.0 and eq.team_gap(0, 1) == 1.0 and eq.team_gap(1, 0) == 0.0  # full; empty; none
+    assert eq.contagion_share(1, 1) == 1.0  # the one tie left
