@@ -217,3 +217,14 @@ def test_equations_where_one_is_a_special_value():
     assert eq.burnout_equilibrium(2.0, 0.1, 0.05) == pytest.approx(0.8)  # 0.2 / (0.2 + 0.05)
     assert eq.team_gap(1, 1) == 0.0 and eq.team_gap(0, 1) == 1.0 and eq.team_gap(1, 0) == 0.0  # full; empty; none
     assert eq.contagion_share(1, 1) == 1.0  # the one tie left
+
+
+@pytest.mark.parametrize(("text", "ok"), [("ramp_productivity: 1.0", True), ("ramp_days: true", False)])
+def test_a_valuation_share_may_be_exactly_one_and_a_count_of_days_is_no_yes_or_no(tmp_path, text, ok):
+    path = tmp_path / "v.yaml"
+    path.write_text(text + "\n")
+    if ok:
+        assert value.load(path).ramp_productivity == 1.0
+    else:
+        with pytest.raises(ConfigError, match="value.ramp_days"):
+            value.load(path)
