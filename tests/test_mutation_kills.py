@@ -171,11 +171,13 @@ def test_a_runs_statistics_by_hand():
     rows = [  # (left, announced, role, founder)
         (d(2026, 1, 20), d(2026, 2, 3), "researcher", False),  # 14 days: late
         (d(2026, 1, 21), d(2026, 2, 3), "researcher", False),  # 13 days: not late
-        (d(2026, 2, 1), d(2026, 2, 1), "researcher", False),  # on the first day
+        (d(2026, 1, 10), d(2026, 2, 1), "researcher", False),  # late, announced on the first day
         (d(2026, 1, 10), d(2026, 1, 31), "engineer", False),  # late, but announced before the record's days
         (d(2026, 1, 1), d(2026, 2, 12), "operations", True),  # late, announced on the last day
         (d(2026, 1, 1), d(2026, 2, 13), "engineer", False),  # announced after the last day
         (d(2026, 2, 5), None, "engineer", False),  # never announced
+        (d(2026, 2, 12), None, "engineer", False),  # left on the last day
+        (d(2025, 12, 1), None, "researcher", True),  # a founder who left before the founders' count starts
     ]
     departures = pd.DataFrame(rows, columns=["date", "announced", "role", "founder"])
     spec = Spec(
@@ -190,24 +192,29 @@ def test_a_runs_statistics_by_hand():
         ),  # fmt: skip
         counts=(
             ("key", start, end, "key_departures", "lower", 5),
+            ("key_met", start, end, "key_departures", "lower", 0),
             ("ann", start, end, "announced", "upper", 1),
+            ("ann_met", start, end, "announced", "upper", 10),
             ("fl", d(2026, 1, 1), end, "founders_left", "exact", 0),
         ),
     )
     out = spec.simulated(daily, departures)
     # 11 Feb is day 17 from 25 Jan: headcount 117; floor 200 - 117 = 83, met: 100 < 117 so 0
-    # key departures left 1..12 Feb outside operations: 1 and 5 Feb, 2 < 5 so 3 short; announced 1..12 Feb:
-    # 3, 3, 1 and 12 Feb = 4, one allowed: 3 over; founders left 1 Jan..12 Feb: the one of 1 Jan
+    # late: 14 days to 3 Feb, 22 days to 1 Feb, 42 days to 12 Feb; key departures left 1..12 Feb outside operations:
+    # 5 and 12 Feb, 2 < 5 so 3 short (none short of 0); announced 1..12 Feb: 3, 3, 1 and 12 Feb = 4, one allowed: 3
+    # over (none over 10); founders left 1 Jan..12 Feb: the one of 1 Jan
     assert out == {
         "ann_w1": 5.0,
         "ann_w2": 7.0,
-        "late": 2.0,
+        "late": 3.0,
         "founders": 4.0,
         "floor": 83.0,
         "met": 0.0,
         "exact": 117.0,
         "key": 3.0,
+        "key_met": 0.0,
         "ann": 3.0,
+        "ann_met": 0.0,
         "fl": 1.0,
     }
 
