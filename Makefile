@@ -10,7 +10,7 @@ TEST_STAMP := $(VENV)/.test-$(SUM)
 PIP := $(BIN)/python -m pip install -q --disable-pip-version-check
 SRC := sim tests benchmarks experiments hydra_plugins
 
-.PHONY: run test test-slow lint format clean venv
+.PHONY: run test test-slow lint format clean venv mutation
 
 venv: $(BIN)/python
 
@@ -41,6 +41,12 @@ test: $(TEST_STAMP)
 # CI runs them after `make test`
 test-slow: $(TEST_STAMP)
 	$(BIN)/python -m pytest -q -n 2 -m slow
+
+# mutation testing (docs/mutation.md; not part of `make test`): mutmut over the modules [tool.mutmut] lists, the
+# equations run as Python (NUMBA_DISABLE_JIT=1) so their mutants are tested; hours on one core, resumable
+mutation: $(TEST_STAMP)
+	NUMBA_DISABLE_JIT=1 $(BIN)/mutmut run --max-children 1
+	$(BIN)/python benchmarks/mutation_score.py mutants
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check $(SRC)

@@ -124,7 +124,7 @@ def test_vacancies_fill_after_geometric_delays(compose):
                 "company.headcount=1000",
                 "company.hire_fill_days=20",
                 f"seed={seed}",
-                "shocks=[{type: layoff, date: '2025-10-01', forced_exits: 300, name: cut, backfill: true}]",
+                "shocks=[{date: '2025-10-01', forced_exits: 300, name: cut, backfill: true}]",
             )
         )
         assert len(res.departures) == 300 and res.daily.hires.sum() == 300

@@ -30,6 +30,7 @@ import pytest
 import sim
 from sim.dashboard import state
 from sim.figures.shocklabels import shock_groups, shock_key
+from sim.model.shocks import kinds
 from sim.run.results import daily_table
 from sim.run.simulate import build_model
 
@@ -198,18 +199,19 @@ def test_shock_groups_gather_nearby_dates():
     import datetime as dt
 
     shocks = [
-        {"date": "2025-09-12", "name": "a", "type": "layoff"},
-        {"date": "2026-02-02", "name": "b", "type": "acquisition"},
-        {"date": "2026-02-02", "name": "c", "type": "leadership_change"},
-        {"date": "2026-02-10", "name": "d", "type": "reorganisation"},
-        {"date": "2026-03-01", "name": "e", "type": "controversy"},
-        {"date": "2027-01-01", "name": "late", "type": "layoff"},
+        {"date": "2025-09-12", "name": "a", "forced_exits": 5},
+        {"date": "2026-02-02", "name": "b", "acquired": True},
+        {"date": "2026-02-02", "name": "c", "autonomy_cut": 0.1},
+        {"date": "2026-02-10", "name": "d", "burnout_bump": 0.1},
+        {"date": "2026-03-01", "name": "e", "mission_drop": 0.1},
+        {"date": "2027-01-01", "name": "late", "forced_exits": 5},
     ]
     groups = shock_groups(shocks, dt.date(2025, 9, 1), dt.date(2026, 8, 31), within=10)
     assert [g[0] for g in groups] == ["A", "B", "C"]
     assert [s["name"] for s in groups[1][1]] == ["b", "c", "d"]
-    assert "B  2 Feb 2026 / 10 Feb 2026: b (acquisition), c (leadership change), d (reorganisation)" in shock_key(
-        groups
+    # each shock's kind is the effects its fields switch on
+    assert "B  2 Feb 2026 / 10 Feb 2026: b (change of control), c (autonomy cut), d (burnout bump)" in shock_key(
+        groups, kinds
     )
     assert [g[0] for g in shock_groups(shocks, dt.date(2025, 9, 1), dt.date(2026, 8, 31))] == ["A", "B", "C", "D"]
 

@@ -95,7 +95,7 @@ def test_a_takeover_converts_refresh_grants_as_well_as_main_grants():
     wf, n = model.workforce, model.workforce.n
     wf.refresh[:n] = 1000.0
     grant, refresh = wf.grant[:n].copy(), wf.refresh[:n].copy()
-    takeover = ShockConfig(type="acquisition", date="2025-09-01", acquired=True, conversion=0.5)
+    takeover = ShockConfig(date="2025-09-01", acquired=True, conversion=0.5)
     shock_rules.change_of_control(model, takeover, 10)
     act = wf.active[:n]
     assert wf.refresh[:n][act] == approx(0.5 * refresh[act])
@@ -105,7 +105,7 @@ def test_a_takeover_converts_refresh_grants_as_well_as_main_grants():
 def test_a_senior_layoff_removes_the_most_senior_first():
     model = _model("events=none", "window.end=2025-10-31")
     wf, n = model.workforce, model.workforce.n
-    layoff = ShockConfig(type="layoff", forced_exits=6, forced_rule="senior")
+    layoff = ShockConfig(forced_exits=6, forced_rule="senior")
     chosen = shock_rules.forced_exit_slots(model, layoff)
     eligible = np.flatnonzero(wf.active[:n] & ~wf.immune[:n])
     assert chosen.size == 6

@@ -79,7 +79,7 @@ def test_a_founder_exit_before_the_window_must_be_dated_before_it(compose):
 
 
 def test_the_early_stage_push_multiplies_remaining_founders_hazard(compose):
-    reorg = "shocks=[{type: reorganisation, date: '2025-09-05', name: reorg, founder_push: %s, founder_push_days: 30}]"
+    reorg = "shocks=[{date: '2025-09-05', name: reorg, founder_push: %s, founder_push_days: 30}]"
     base = (*LAB, "mechanisms.shocks=true", "seed=2")
     a = build_model(compose(*base, reorg % 3.0))
     b = build_model(compose(*base, reorg % 1.0))
@@ -121,7 +121,7 @@ def test_founder_contagion_and_the_push_raise_founders_exits_on_paired_seeds():
 
 
 DEAL = (
-    "shocks=[{type: acquisition, date: '2025-10-01', name: deal, acquired: true, acceleration: %s, liquidity: 1.0,"
+    "shocks=[{date: '2025-10-01', name: deal, acquired: true, acceleration: %s, liquidity: 1.0,"
     " conversion: %s, ipo_date: '2025-12-01', ipo_liquidity: 0.5}]"
 )
 EQUITY = (

@@ -22,6 +22,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 from sim.data import observed
 from sim.figures import palette
 from sim.figures.shocklabels import mark_shocks, shock_groups, shock_key
+from sim.model.shocks import kinds
 from sim.run.files import write_atomic
 
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
@@ -199,7 +200,7 @@ def plot_announced(daily, runs, shocks, baseline: str, out: Path, record=None) -
         f"{n_obs} departures announced {_fmt_date(first)} to {_fmt_date(last)} ({_record_name(record)}); there is "
         "no observed record outside that week, so the observed line is drawn only there: on the "
         "left it starts from the simulated median of the day before, on the right both count from the same day.\n"
-        + shock_key(groups),
+        + shock_key(groups, kinds),
     )
     return save(fig, out, "announced")
 
@@ -273,7 +274,7 @@ def announced_by_policy_figure(daily, runs, shocks, table, baseline: str, record
         f"Dashed grey: median of policy {baseline}. Red: the {n_obs} observed announcements of "
         f"{_fmt_date(first)} to {_fmt_date(last)} (shaded), drawn from each panel's simulated median on the day "
         "before (no observed record outside that week); the inset zooms on that week, simulated and observed both "
-        f"counted from {_fmt_date(first)}.\n" + shock_key(groups),
+        f"counted from {_fmt_date(first)}.\n" + shock_key(groups, kinds),
     )
     return fig
 
@@ -319,7 +320,7 @@ def plot_founders(daily, runs, shocks, table, baseline: str, out: Path, record=N
         fig,
         f"Red: co-founders remaining per the observed record (12 founders of July 2023, the owner-founder included; "
         f"sim/data/founders.csv), drawn up to {_fmt_date(obs_end)}, the last day the record covers. "
-        f"Dashed grey: median of policy {baseline}.\n" + shock_key(groups),
+        f"Dashed grey: median of policy {baseline}.\n" + shock_key(groups, kinds),
     )
     return save(fig, out, "founders")
 
@@ -509,7 +510,7 @@ def tenure_figure(tenure: pd.DataFrame, runs, shocks, table, baseline: str) -> F
         f"dotted: fewer than {MIN_AT_RISK} people still at risk, where one leaver moves the curve by a large step. "
         f"Grey band: 95 % Greenwood interval for {baseline}, which treats people as independent and so understates "
         "run-to-run variation. Starting staff's hire dates are not in the run folders, so their curve is retention "
-        "from the window start, not tenure since hire.\n" + shock_key(groups),
+        "from the window start, not tenure since hire.\n" + shock_key(groups, kinds),
     )
     return fig
 

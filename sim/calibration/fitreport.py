@@ -19,6 +19,7 @@ from sim.config import freeparams
 from sim.config.params import RunConfig  # noqa: E402
 from sim.data import observed  # noqa: E402
 from sim.figures.shocklabels import mark_shocks, shock_groups, shock_key
+from sim.model.shocks import kinds
 from sim.run.files import csv_bytes, json_bytes, write_atomic  # noqa: E402
 
 LEVEL = 0.9
@@ -104,7 +105,7 @@ def fit_fig(pred: Predictive, run: RunConfig, record=None):
         mark_shocks(a, groups)
         a.set_title(a.get_title(), pad=14)  # room for the shocks' letters
     fig.suptitle(f"Posterior predictive check ({pred.stats.shape[0]} posterior draws, one run each)")
-    fig.text(0.01, 0.0, shock_key(groups), fontsize=7, color="0.3", wrap=True)
+    fig.text(0.01, 0.0, shock_key(groups, kinds), fontsize=7, color="0.3", wrap=True)
     fig.tight_layout(rect=(0, 0.03, 1, 1))
     return fig
 

@@ -194,7 +194,6 @@ BOUNDS: dict[str, dict[str, object]] = {
         "culture": CULTURE,
     },
     "ShockConfig": {
-        "type": TEXT,
         "date": DATE,
         "name": TEXT,
         "autonomy_cut": prob(),

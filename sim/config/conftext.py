@@ -14,7 +14,7 @@ from pathlib import Path
 from sim.config.defaults import CONF_DIR
 
 CONF = CONF_DIR
-LABELS = {"name", "kind", "type", "study", "levers", "seed"}  # labels and run settings, not parameters
+LABELS = {"name", "kind", "study", "levers", "seed"}  # labels and run settings, not parameters
 HYDRA_BLOCKS = {"defaults", "hydra"}
 KEY = re.compile(r"^(?P<key>[A-Za-z_][\w.]*)\s*:(?:\s+(?P<value>.*))?$")
 # a source: `assumption`, a year (a study or report), a shipped file or folder, or the ODD

@@ -8,9 +8,13 @@ import yaml
 
 
 def one_line(exc: BaseException) -> str:
-    """A Hydra or OmegaConf error as one line: its first line, the key it concerns and its cause's first line."""
+    """A Hydra or OmegaConf error as one line: its first line, the key it concerns and its cause's first line (or,
+    for a field that was removed, what replaced it)."""
     if isinstance(exc, yaml.YAMLError):
         return "YAML syntax error: " + " ".join(str(exc).split())
+    removed = _removed(exc)
+    if removed:
+        return removed
     parts = []
     for e in (exc, exc.__cause__):
         if e is None:
@@ -30,6 +34,18 @@ def one_line(exc: BaseException) -> str:
     if rest and len(rest) <= 60 and "Available options" in text:
         parts.append("available: " + ", ".join(r for r in rest if not r.startswith("Available")))
     return "; ".join(parts) or type(exc).__name__
+
+
+def _removed(exc: BaseException) -> str:
+    """Why a key that OmegaConf refuses is gone, if it is a removed field (`sim.config.params.REMOVED`)."""
+    from sim.config.params import REMOVED
+
+    for e in (exc, exc.__cause__):
+        found = re.search(r"Key '(\w+)' not in '(\w+)'", str(e or ""))
+        if found and (found.group(2), found.group(1)) in REMOVED:
+            key = getattr(e, "full_key", None) or found.group(1)
+            return f"{key}: {REMOVED[found.group(2), found.group(1)]}"
+    return ""
 
 
 def culprit(exc: BaseException, overrides: list[str]) -> tuple[str, str]:

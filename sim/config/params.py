@@ -16,17 +16,19 @@ from typing import Any
 from sim.config.errors import ConfigError
 from sim.schema import LEVER_KINDS, ROLES, UNITS
 
-SHOCK_TYPES = (
-    "reorganisation",
-    "acquisition",
-    "layoff",
-    "controversy",
-    "leadership_change",
-    "tender",
-)
 FORCED_RULES = ("founders", "senior", "random")
 FIRM_KINDS = ("rival_lab", "startup")  # a firm's destination kind (sim/destinations.py)
 TARGETS = ("all", "founders", "senior", "research", "safety_minded", *ROLES)
+
+
+# fields that were removed, with what replaces them: a config that still sets one is told so by name
+REMOVED = {
+    ("ShockConfig", "type"): (
+        "the shock field `type` was removed (a label that changed nothing): a shock's kind is now decided by the"
+        " effect fields it sets (autonomy_cut, hazard_amp, forced_exits, acquired, liquidity, ...: sim/model/shocks,"
+        " docs/reference.md); delete the line, and label the shock with `name`"
+    ),
+}
 
 
 def _role_table(**values: float) -> dict[str, float]:
@@ -159,9 +161,9 @@ class SpinoutConfig:
 
 @dataclass
 class ShockConfig:
-    """One dated event. Which fields apply depends on `type`; the rest must stay at 0."""
+    """One dated event: its date, a `name` (a label), and the fields of each effect it has. Its kind is the effects
+    its fields switch on (sim/model/shocks: one class per effect kind); a field left at its default is no effect."""
 
-    type: str = "reorganisation"
     date: str = "2026-01-01"
     name: str = ""
     autonomy_cut: float = 0.0
@@ -390,7 +392,6 @@ def validate(p: ModelParams) -> ModelParams:
 
     for i, sh in enumerate(p.shocks):
         w = f"shocks[{i}]"
-        _check(sh.type in SHOCK_TYPES, f"{w}.type", sh.type, f"one of {', '.join(SHOCK_TYPES)}")
         day = parse_date(sh.date, f"{w}.date")
         _check(day <= end, f"{w}.date", sh.date, f"a date no later than window.end ({end})")
         _check(sh.forced_rule in FORCED_RULES, f"{w}.forced_rule", sh.forced_rule, f"one of {', '.join(FORCED_RULES)}")
@@ -462,6 +463,8 @@ def from_mapping(cls, data, where: str = ""):
     kwargs = {}
     for key, value in dict(data).items():
         path = f"{where}.{key}" if where else key
+        if (cls.__name__, key) in REMOVED:
+            raise ConfigError(path, value, REMOVED[cls.__name__, key])
         if key not in known:
             raise ConfigError(path, key, f"a known field of {cls.__name__}: {', '.join(known)}")
         kwargs[key] = _convert(known[key].type, value, path)

@@ -19,6 +19,7 @@ from sim.dashboard.state import observed_data, team_state
 from sim.data import observed
 from sim.figures import palette
 from sim.figures.shocklabels import mark_shocks, shock_groups, shock_key
+from sim.model.shocks import kinds
 from sim.schema import CAUSES
 
 CAUSE_COLOURS = {"voluntary": "tab:blue", "poached": "tab:orange", "spinout": "tab:green", "forced": "0.35"}
@@ -118,7 +119,7 @@ def timeline_figure(model, daily: pd.DataFrame) -> Figure:
         ax.tick_params(labelsize=7)
         ax.grid(alpha=0.3)
     if groups:
-        note = shock_key(groups) + " (conf/events)"
+        note = shock_key(groups, kinds) + " (conf/events)"
         fig.text(0.01, 0.01, note, fontsize=7.5, color="dimgrey", va="bottom", wrap=True)
     return fig
 

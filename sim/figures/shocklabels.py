@@ -61,16 +61,20 @@ def mark_shocks(ax, groups, letters: bool = True) -> None:
             )
 
 
-def _label(shock) -> str:
-    name = _field(shock, "name") or _field(shock, "type")
-    return f"{name} ({str(_field(shock, 'type')).replace('_', ' ')})"
+def _label(shock, kinds) -> str:
+    """A shock's name, and its kind (the effects its fields switch on) when `kinds` tells it."""
+    name = _field(shock, "name") or "unnamed"
+    if kinds is None:
+        return name
+    return f"{name} ({', '.join(kinds(shock)) or 'no modelled effect'})"
 
 
-def shock_key(groups) -> str:
-    """One entry per lettered group: its dates and each shock's name (type)."""
+def shock_key(groups, kinds=None) -> str:
+    """One entry per lettered group: its dates and each shock's name (kind). `kinds(shock)` gives a shock's kind
+    (`sim.model.shocks.kinds`: the effects its fields switch on; passed in, as this layer sits below the model)."""
     parts = []
     for letter, group in groups:
-        items = ", ".join(_label(s) for s in group)
+        items = ", ".join(_label(s, kinds) for s in group)
         dates = [f"{d.day} {d:%b %Y}" for d in sorted({_day(s) for s in group})]
         parts.append(f"{letter}  {' / '.join(dates)}: {items}")
     return "Shocks (dotted lines): " + ("; ".join(parts) if parts else "none inside the window")

@@ -8,6 +8,9 @@ not simulated.
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Mapping
+
 import numpy as np
 
 from sim.config.params import ShockConfig
@@ -39,7 +42,18 @@ EFFECTS: tuple[Effect, ...] = (
 # fields of a shock that are not an effect's: when it happens, what it is called, and its planned IPO (`ipo`)
 OWN_FIELDS = ("date", "name", "ipo_date", "ipo_liquidity")
 
-__all__ = ["EFFECTS", "change_of_control", "fire", "forced_exit_slots", "ipo", "too_big"]
+__all__ = ["EFFECTS", "change_of_control", "fire", "forced_exit_slots", "ipo", "kinds", "too_big"]
+
+
+def kinds(shock: ShockConfig | Mapping) -> tuple[str, ...]:
+    """A shock's kind: the labels of the effects its fields switch on (and its planned IPO), in `EFFECTS` order. A
+    mapping (a run folder's config.yaml) is read for the fields a ShockConfig has, so an old folder's `type` is
+    passed over."""
+    if isinstance(shock, Mapping):
+        known = {f.name for f in dataclasses.fields(ShockConfig)}
+        shock = ShockConfig(**{k: v for k, v in shock.items() if k in known})
+    out = tuple(effect.label for effect in EFFECTS if effect.switched_on(shock))
+    return out + (("planned IPO",) if shock.ipo_date and shock.ipo_liquidity else ())
 
 
 def fire(model, shock: ShockConfig, index: int, day: int) -> None:

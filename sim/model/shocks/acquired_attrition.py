@@ -7,8 +7,9 @@ from sim.model.shocks.base import Effect
 
 class AcquiredAttrition(Effect):
     fields = ("acquired_ratio", "acquired_days", "senior_extra")
+    label = "acquired-firm attrition"
 
-    def applies(self, model, shock, firing):
+    def switched_on(self, shock):
         return bool(shock.acquired) and shock.acquired_ratio > 1
 
     def fire(self, model, shock, firing):

@@ -7,9 +7,13 @@ from sim.model.shocks.base import Effect
 
 class AutonomyCut(Effect):
     fields = ("autonomy_cut",)
+    label = "autonomy cut"
+
+    def switched_on(self, shock):
+        return bool(shock.autonomy_cut)
 
     def applies(self, model, shock, firing):
-        return bool(shock.autonomy_cut) and model.mech.autonomy
+        return self.switched_on(shock) and model.mech.autonomy
 
     def fire(self, model, shock, firing):
         wf, n, act = model.workforce, firing.n, firing.act

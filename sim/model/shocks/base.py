@@ -29,12 +29,18 @@ class Firing:
 
 class Effect:
     """One kind of effect a dated shock can have, with the `ShockConfig` fields it reads; a shock's effects are the
-    kinds that `apply` to it, fired in `sim.model.shocks.EFFECTS` order."""
+    kinds its fields switch on (`switched_on`: its kind, as figures label it) that `apply` in this run (a mechanism
+    switched off, or history, may rule one out), fired in `sim.model.shocks.EFFECTS` order."""
 
     fields: tuple[str, ...] = ()
+    label = ""  # the kind's name in figures' shock keys
+
+    def switched_on(self, shock: ShockConfig) -> bool:
+        """Whether the shock's fields give it this effect (its fields alone: no model)."""
+        raise NotImplementedError
 
     def applies(self, model, shock: ShockConfig, firing: Firing) -> bool:
-        raise NotImplementedError
+        return self.switched_on(shock)
 
     def fire(self, model, shock: ShockConfig, firing: Firing) -> None:
         raise NotImplementedError

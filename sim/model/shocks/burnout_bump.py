@@ -7,9 +7,13 @@ from sim.model.shocks.base import Effect
 
 class BurnoutBump(Effect):
     fields = ("burnout_bump",)
+    label = "burnout bump"
+
+    def switched_on(self, shock):
+        return bool(shock.burnout_bump)
 
     def applies(self, model, shock, firing):
-        return bool(shock.burnout_bump) and model.mech.burnout
+        return self.switched_on(shock) and model.mech.burnout
 
     def fire(self, model, shock, firing):
         wf, n = model.workforce, firing.n

@@ -26,8 +26,9 @@ def change_of_control(model, shock, day: int) -> None:
 
 class ChangeOfControl(Effect):
     fields = ("acquired", "conversion", "acceleration", "acceleration_target")
+    label = "change of control"
 
-    def applies(self, model, shock, firing):
+    def switched_on(self, shock):
         return bool(shock.acquired)
 
     def fire(self, model, shock, firing):

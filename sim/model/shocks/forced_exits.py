@@ -49,12 +49,16 @@ def planned_group(model, shock) -> int:
 
 class ForcedExits(Effect):
     fields = ("forced_exits", "forced_rule", "unit", "backfill")
+    label = "forced exits"
+
+    def switched_on(self, shock):
+        return bool(shock.forced_exits)
 
     def applies(self, model, shock, firing):
-        return bool(shock.forced_exits) and not firing.history
+        return self.switched_on(shock) and not firing.history
 
     def fire(self, model, shock, firing):
-        label = shock.name or f"{shock.type}#{firing.index}"  # `type` is a label only: effects follow the fields
+        label = shock.name or f"shocks[{firing.index}]"  # an unnamed shock's departures name its place in the config
         slots = forced_exit_slots(model, shock)
         if slots.size < shock.forced_exits and planned_group(model, shock) < shock.forced_exits:
             warnings.warn(too_big(label, shock, slots.size, model.p.company.headcount), stacklevel=2)

@@ -5,8 +5,9 @@ from sim.model.shocks.base import Effect
 
 class FounderPush(Effect):
     fields = ("founder_push", "founder_push_days")
+    label = "founder push"
 
-    def applies(self, model, shock, firing):
+    def switched_on(self, shock):
         return shock.founder_push > 1 and bool(shock.founder_push_days)
 
     def fire(self, model, shock, firing):

@@ -5,8 +5,9 @@ from sim.model.shocks.base import Effect
 
 class HazardExcess(Effect):
     fields = ("hazard_amp", "hazard_tau_days")
+    label = "hazard excess"
 
-    def applies(self, model, shock, firing):
+    def switched_on(self, shock):
         return bool(shock.hazard_amp)
 
     def fire(self, model, shock, firing):

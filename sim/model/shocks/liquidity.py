@@ -16,9 +16,13 @@ def cash_out(model, share: float, day: int) -> None:
 
 class Liquidity(Effect):
     fields = ("liquidity",)
+    label = "liquidity"
+
+    def switched_on(self, shock):
+        return bool(shock.liquidity)
 
     def applies(self, model, shock, firing):
-        return bool(shock.liquidity) and model.mech.wealth
+        return self.switched_on(shock) and model.mech.wealth
 
     def fire(self, model, shock, firing):
         cash_out(model, shock.liquidity, firing.day)

@@ -7,9 +7,13 @@ from sim.model.shocks.base import Effect
 
 class MissionDrop(Effect):
     fields = ("mission_drop", "safety_extra")
+    label = "mission drop"
+
+    def switched_on(self, shock):
+        return bool(shock.mission_drop)
 
     def applies(self, model, shock, firing):
-        return bool(shock.mission_drop) and model.mech.mission
+        return self.switched_on(shock) and model.mech.mission
 
     def fire(self, model, shock, firing):
         wf, n = model.workforce, firing.n

@@ -7,8 +7,9 @@ from sim.model.shocks.base import Effect
 
 class SurvivorSyndrome(Effect):
     fields = ("survivor_ratio", "survivor_days")
+    label = "survivor syndrome"
 
-    def applies(self, model, shock, firing):
+    def switched_on(self, shock):
         return shock.survivor_ratio > 1 and bool(shock.survivor_days)
 
     def fire(self, model, shock, firing):
