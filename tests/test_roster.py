@@ -203,6 +203,7 @@ def test_survival_prior_recovers_the_base_hazard_of_a_roster_drawn_from_the_mode
             "company.headcount=3000",
             "company.founders=0",
             "company.owner_founders=0",
+            "company.founders_left=[]",
             f"hazard.base_annual={truth}",
             "company.founded=2020-01-01",
             "window.start=2023-01-01",
@@ -332,7 +333,7 @@ def test_abc_calibration_on_a_roster_drawn_from_the_model_recovers_the_base_haza
     truth, seed = 0.11, 3
     lab = build_model(
         compose(["events=none", "company.headcount=300", "company.founders=0", "company.owner_founders=0",
-                 "window.start=2025-01-01", "window.end=2025-01-02"]),
+                 "company.founders_left=[]", "window.start=2025-01-01", "window.end=2025-01-02"]),
         seed=seed,
     )  # fmt: skip
     first = write(tmp_path, from_model(lab), "lab.csv")

@@ -139,3 +139,17 @@ def test_the_regression_is_not_extrapolated_past_the_simulations():
     assert np.allclose(post[order], expected[order]) and np.allclose(w[order], (kern / kern.sum())[order])
     inside = np.array([0.5, 0.0])
     assert sbc.outside_statistics(["s", "junk"], s, inside, scale, 0.1) == []
+
+
+def test_the_shipped_posterior_records_what_it_learned():
+    """The shipped posterior's JSON: Kish's effective sample size of its own weights, each parameter's shrinkage,
+    and the SBC of the estimator that made it over at least 100 synthetic records, for every parameter."""
+    post = posterior.load("xai")
+    w = post.samples["weight"].to_numpy()
+    assert post.meta["ess"] == pytest.approx(w.sum() ** 2 / (w**2).sum(), abs=0.1)
+    diag = post.meta["diagnostics"]
+    assert set(diag["shrinkage"]) == set(post.names)
+    assert set(diag["not_identified"]) == {n for n, v in diag["shrinkage"].items() if v < 0.1}
+    assert diag["sbc"]["records"] >= 100 and set(diag["sbc"]["parameters"]) == set(post.names)
+    for c in diag["sbc"]["parameters"].values():
+        assert 0 <= c["coverage_50"] <= c["coverage_90"] <= 1

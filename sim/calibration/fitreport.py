@@ -218,9 +218,10 @@ def write_report(post: Posterior, pred: Predictive, run: RunConfig, out: Path, r
     lines = [
         "# Calibration fit report",
         "",
-        f"Method: {post.meta.get('method', '?')}; seed {s.get('seed')}, population {s.get('population')}, "
-        f"{len(gens[gens.t >= 0]) if len(gens) else '?'} generations, {post.meta.get('simulations')} simulations "
-        f"in {post.meta.get('seconds')} s; {len(post.samples)} particles, effective sample size {ess:.0f}.",
+        f"Method: {post.meta.get('method', '?')}; seed {s.get('seed')}, "
+        + (f"population {s.get('population')}, {len(gens[gens.t >= 0])} generations, " if len(gens) else "")
+        + f"{post.meta.get('simulations')} simulations in {post.meta.get('seconds')} s; {len(post.samples)} "
+        f"particles, effective sample size {ess:.0f}.",
         "",
         "## Posterior (median and 90 % interval; shrinkage = 1 - posterior width / prior width; shrinkage_var = "
         "1 - posterior variance / prior variance)",
@@ -231,11 +232,17 @@ def write_report(post: Posterior, pred: Predictive, run: RunConfig, out: Path, r
         f"{', '.join(unidentified) if unidentified else 'none'}.",
         "",
         *_prior_lines(post),
-        "## ABC generations (epsilon: distance threshold; acceptance: particles / simulations; ess: effective sample "
-        "size of the generation's weights)",
-        "",
-        _md_table(gens) if len(gens) else "(none recorded)",
-        "",
+        *(
+            [
+                "## ABC generations (epsilon: distance threshold; acceptance: particles / simulations; ess: effective "
+                "sample size of the generation's weights)",
+                "",
+                _md_table(gens),
+                "",
+            ]
+            if len(gens)
+            else []
+        ),
         f"Stop: {post.meta.get('stop_reason', 'not recorded')}.",
         "",
         *(

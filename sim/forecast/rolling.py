@@ -172,7 +172,7 @@ def run_rolling(job: Job, cutoffs: list[dt.date], procs: int = 1, say=print) -> 
     if todo:
         tasks = [(job, c) for c in todo]
         if procs > 1 and len(todo) > 1:
-            from sim.calibration import parallel
+            from sim.run import parallel
 
             with parallel.pool(min(procs, len(todo))) as pool:
                 for res in pool.imap_unordered(_task, tasks, chunksize=1):

@@ -64,10 +64,15 @@ def apply_to_run(run: RunConfig) -> RunConfig:
     shares = staff / max(staff.sum(), 1)
     pay = present.groupby("role")["annual_pay"].median()
     c = run.company
+    founded = min(first_hire, start_on)
+    people = roster.people
+    gone = people[(people["role"] == "co_founder") & (people["exit_reason"] != "forced")]["exit_date"].dropna()
+    founders_left = sorted(d.date().isoformat() for d in gone if founded <= d.date() <= start_on)
     run.company = dataclasses.replace(
         c,
         name="roster",
-        founded=min(first_hire, start_on).isoformat(),
+        founded=founded.isoformat(),
+        founders_left=founders_left,  # the roster's co-founders who chose to leave before the window (the clique)
         headcount=int(len(present)),
         founders=int(counts[FOUNDER]),
         owner_founders=0,
