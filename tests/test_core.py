@@ -15,7 +15,7 @@ from sim.model.workforce import NEVER
 from sim.run.files import write_run
 from sim.run.simulate import build_model
 
-NO_FOUNDERS = ("company.founders=0", "company.owner_founders=0")
+NO_FOUNDERS = ("company.founders=0", "company.owner_founders=0", "company.founders_left=[]")
 
 
 def test_same_config_and_seed_give_identical_bytes(compose, tmp_path):

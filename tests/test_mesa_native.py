@@ -53,7 +53,9 @@ def test_batch_run_varies_plain_keyword_parameters(compose):
         daily = sim.simulate(compose(*OVERRIDES, f"policy={row['policy']}", "seed=5")).daily
         assert row["Step"] == len(daily)
         assert {c: row[c] for c in daily.columns} == daily.iloc[-1].to_dict()
-    assert rows[0]["departures"] != rows[1]["departures"] or rows[0]["announced"] != rows[1]["announced"]
+    # the policy reached the model: the two runs end in different states (else the loop above proves nothing)
+    state = [c for c in daily.columns if c not in ("date", "seed")]
+    assert [rows[0][c] for c in state] != [rows[1][c] for c in state]
 
 
 def test_keyword_constructor_equals_the_params_constructor(params):
