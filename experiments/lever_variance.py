@@ -28,10 +28,10 @@ from joblib import Parallel, delayed
 from sim.analysis import worlds
 from sim.calibration import posterior
 from sim.config import leverpriors
+from sim.config.defaults import shipped_policies
 from sim.run.files import csv_bytes, write_atomic
-from sim.schema import POLICIES as SCHEMA_POLICIES
 
-POLICIES = SCHEMA_POLICIES[1:]  # every policy but none
+POLICIES = shipped_policies()[1:]  # every policy but none
 
 
 def _one(policy: str, i: int, j: int, overrides: tuple[str, ...]) -> dict:

@@ -37,16 +37,3 @@ DEST_COL = {kind: COL[f"dest_{kind}"] for kind in DEST_KINDS}
 # a person's vesting milestones (day numbers; the 60 days after each carry the post-vesting hazard bump)
 MILESTONES = ("cliff", "last_vest", "refresh_cliff", "refresh_end", "bonus_payout")
 CLIFF, LAST_VEST, REFRESH_CLIFF, REFRESH_END, BONUS_PAYOUT = range(len(MILESTONES))
-
-# retention levers (sim/model/levers.py) and the named policies shipped in conf/policy/ (each lever alone, two bundles)
-LEVER_KINDS = (
-    "retention_bonus",
-    "refresh_grants",
-    "autonomy_charter",
-    "sustainable_pace",
-    "transparent_leadership",
-    "counter_offers",
-    "safety_governance",
-    "key_person_grant",
-)
-POLICIES = ("none", *LEVER_KINDS, "bundle_pay", "bundle_culture")

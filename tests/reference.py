@@ -611,7 +611,7 @@ class RefLever:
 
     @staticmethod
     def target_of(target: str, e: RefEmployee) -> bool:
-        """Whether a person belongs to a target group (as sim.model.levers.target_mask)."""
+        """Whether a person belongs to a target group (as sim.levers.target_mask)."""
         if target == "all":
             return True
         if target == "founders":

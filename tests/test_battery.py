@@ -22,9 +22,9 @@ from hypothesis import strategies as st
 import sim
 from sim.config import params
 from sim.config.bounds import BOOL, BOUNDS, Range
-from sim.config.defaults import default_group
 from sim.config.params import ConfigError
-from sim.schema import LEVER_KINDS
+from sim.levers import COMMON, KINDS
+from sim.levers import SETTINGS as LEVER_SETTINGS
 
 pytestmark = pytest.mark.filterwarnings("error::RuntimeWarning")  # an overflow inside the range is a finding
 FULL = os.environ.get("EXODUS_BATTERY", "") == "full"
@@ -48,7 +48,7 @@ REFUSED_INSIDE: dict[str, str] = {}  # inside a field's own range, refused by a 
 
 # the base: a tiny lab over six months with the xAI shocks (history and inside the window), rivals, spin-outs and
 # every lever on from 2025-11-01
-LEVERS = list(LEVER_KINDS)
+LEVERS = list(KINDS)
 OVERRIDES = ["company.headcount=40", "company.founders=3", "window.end=2026-02-28", "events=xai"]
 # where each class's fields live in the base config (shock and lever fields in an event or lever that uses them)
 SHOCK_OF = {
@@ -77,17 +77,23 @@ SHOCK_OF = {
 }
 
 
-def _lever_of() -> dict[str, str]:
-    """Field -> the first lever of conf/lever/default.yaml that sets it: read from conf, so a new lever field joins
-    (tests/test_registry.py checks that every numeric LeverConfig field is placed)."""
-    out: dict[str, str] = {}
-    for lever, entries in default_group("lever").items():
-        for name in entries:
-            out.setdefault(name, lever)
-    return out
+# each lever's settings class (sim/levers/) by name -> its kind; the fields every lever has are tried on the first
+KIND_OF = {cls.__name__: kind for kind, cls in LEVER_SETTINGS.items()} | {"LeverConfig": KINDS[0]}
 
 
-LEVER_OF = _lever_of()
+def _bound(cls: type, name: str):
+    """The bound a lever setting declares on its field (or on the base's field it redeclares)."""
+    for base in cls.__mro__:
+        f = getattr(base, "__dataclass_fields__", {}).get(name)
+        if f is not None and "bound" in f.metadata:
+            return f.metadata["bound"]
+    return None
+
+
+LEVER_TABLE = {"LeverConfig": {n: _bound(LEVER_SETTINGS[KINDS[0]], n) for n in COMMON}} | {
+    cls.__name__: {f.name: _bound(cls, f.name) for f in fields(cls) if f.name not in COMMON}
+    for cls in LEVER_SETTINGS.values()
+}
 PREFIX = {
     "WindowConfig": "window",
     "CompanyConfig": "company",
@@ -122,8 +128,8 @@ def field_path(cls: str, name: str) -> tuple[str, str]:
     if cls == "ShockConfig":
         i = SHOCK_OF.get(name, 6)
         return f"shocks.{i}.{name}", f"shocks[{i}].{name}"
-    if cls == "LeverConfig":
-        path = f"lever.{LEVER_OF.get(name, 'retention_bonus')}.{name}"
+    if cls in KIND_OF:
+        path = f"lever.{KIND_OF[cls]}.{name}"
         return path, path
     path = f"{PREFIX[cls]}.{name}" if PREFIX[cls] else name
     if (cls, name) in DICTS:
@@ -133,7 +139,7 @@ def field_path(cls: str, name: str) -> tuple[str, str]:
 
 CASES = sorted(
     (cls, name, bound)
-    for cls, table in BOUNDS.items()
+    for cls, table in (BOUNDS | LEVER_TABLE).items()
     for name, bound in table.items()
     if isinstance(bound, Range) or bound is BOOL
 )
@@ -247,6 +253,8 @@ def test_every_numeric_field_of_the_schema_declares_its_range():
                     missing.append(f"{cls.__name__}.{f.name}")
         names = {f.name for f in fields(cls)}
         unknown += [f"{cls.__name__}.{n}" for n in BOUNDS.get(cls.__name__, {}) if n not in names]
+    for cls in LEVER_SETTINGS.values():  # a lever's settings declare theirs on the field (sim/config/declare.setting)
+        missing += [f"{cls.__name__}.{f.name}" for f in fields(cls) if _bound(cls, f.name) is None]
     assert not missing, f"fields without a declared range: {missing}"
     assert not unknown, f"bounds of fields that do not exist: {unknown}"
 

@@ -102,8 +102,10 @@ def test_the_odd_parameter_tables_are_those_of_conf():
 
 
 def test_the_named_policies_are_the_shipped_policy_configs():
-    """sim.schema.POLICIES lists exactly conf/policy/'s files (the explorer and experiments rely on it)."""
-    from sim.schema import LEVER_KINDS, POLICIES
+    """The named policies are conf/policy/'s files, the baseline first, and every lever kind has one alone."""
+    from sim.config.defaults import shipped_policies
+    from sim.levers import KINDS
 
-    assert sorted(POLICIES) == sorted(p.stem for p in (CONF / "policy").glob("*.yaml"))
-    assert set(LEVER_KINDS) < set(POLICIES)
+    policies = shipped_policies()
+    assert sorted(policies) == sorted(p.stem for p in (CONF / "policy").glob("*.yaml")) and policies[0] == "none"
+    assert set(KINDS) < set(policies)

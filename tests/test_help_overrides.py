@@ -78,7 +78,14 @@ def _sweep_job(overrides: list[str]) -> list[str]:
     with initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3"):
         cfg = compose(config_name="config", overrides=overrides, return_hydra_config=True)
     params = cfg.hydra.sweeper.params or {}
-    return [f"{k}={_values(str(v))[0]}" for k, v in params.items()]
+    return [f"{k}={_first(CONF_DIR, k, str(v))}" for k, v in params.items()]
+
+
+def _first(conf, key: str, value: str) -> str:
+    """The first value a sweep parameter stands for; `glob(*)` over a config group: its first option by name."""
+    if value.startswith("glob("):
+        return sorted(p.stem for p in (conf / key).glob("*.yaml"))[0]
+    return _values(value)[0]
 
 
 def _runs(overrides: list[str]) -> None:

@@ -1,4 +1,4 @@
-"""The change-of-control key-person retention grant (sim/model/levers/key_person_grant.py), end to end: it waits
+"""The change-of-control key-person retention grant (sim/levers/key_person_grant.py), end to end: it waits
 for the acquisition, promises its targets a share of pay, holds them while pending and pays the stayers."""
 
 import datetime as dt

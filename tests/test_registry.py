@@ -3,18 +3,19 @@ parameters, the lever priors, the dashboard's sliders, the test battery's lever 
 checked against values known to be wrong, written here by hand rather than read from the table."""
 
 import math
+from dataclasses import fields
 from pathlib import Path
 
 import pytest
 from omegaconf import OmegaConf
 
 from sim.config import fitconf, freeparams, leverpriors, registry
-from sim.config.bounds import BOUNDS, Range
+from sim.config.bounds import Range
 from sim.config.compose import check
 from sim.config.defaults import CONF_DIR, default_group
 from sim.config.errors import ConfigError
 from sim.config.params import RunConfig
-from sim.schema import LEVER_KINDS
+from sim.levers import COMMON, KINDS, SETTINGS
 
 
 def test_conf_fit_yaml_equals_its_regeneration_from_the_registry():
@@ -92,19 +93,22 @@ def test_the_dashboard_sliders_are_the_registrys_and_hold_their_defaults():
         assert registry.bound(f"lever.{lever}.{field}").contains(top), key  # a slider never offers a refused value
 
 
-def test_every_lever_kind_of_a_policy_is_in_the_library_and_the_battery_map():
-    """conf/policy's levers exist in conf/lever, and the battery's lever map (read from conf/lever) places every
-    numeric LeverConfig field of the validation table (it once missed perceived_value)."""
-    from tests.test_battery import LEVER_OF
+def test_every_lever_kind_of_a_policy_is_in_the_library_and_the_battery_tries_every_lever_setting():
+    """conf/policy's levers exist in conf/lever, and the battery tries every numeric field of every lever's settings
+    (a hand-kept map of it once missed perceived_value)."""
+    from tests.test_battery import CASES
 
     library = default_group("lever")
     for path in sorted((CONF_DIR / "policy").glob("*.yaml")):
         for lever in OmegaConf.load(path).get("policy", {}).get("levers", []):
             name = lever if isinstance(lever, str) else lever["kind"]
-            assert name in library and name in LEVER_KINDS, (path.name, name)
-    numeric = {f for f, b in BOUNDS["LeverConfig"].items() if isinstance(b, Range)}
-    assert numeric <= set(LEVER_OF), sorted(numeric - set(LEVER_OF))
-    assert LEVER_OF["perceived_value"] == "refresh_grants"
+            assert name in library and name in KINDS, (path.name, name)
+    tried = {(cls, name) for cls, name, _ in CASES}
+    for kind in KINDS:
+        cls = SETTINGS[kind]
+        numeric = {f.name for f in fields(cls) if f.name not in COMMON and isinstance(f.metadata["bound"], Range)}
+        assert {(cls.__name__, n) for n in numeric} <= tried, kind
+    assert ("RefreshGrantsConfig", "perceived_value") in tried
 
 
 def _nested(path: str, value) -> dict:
@@ -176,7 +180,7 @@ def test_a_value_at_the_edge_of_its_meaning_is_accepted(path, value):
 def test_the_odd_lever_prior_table_matches_the_registry():
     """docs/ODD.md's table of lever priors (lever, field, range, kind) is the registry's, row for row."""
     odd = (Path(__file__).resolve().parents[1] / "docs" / "ODD.md").read_text()
-    table = odd.split("#### Lever priors", 1)[1].split("\n\n")[2]
+    table = odd.split("#### Lever priors", 1)[1].split("<!-- lever priors: begin", 1)[1].split("\n\n")[1]
     rows = [[c.strip().strip("`") for c in line.strip("|").split("|")] for line in table.splitlines()[2:]]
     expected = [
         [

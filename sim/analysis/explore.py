@@ -23,7 +23,7 @@ from sim.analysis import worlds
 from sim.analysis.robustness import robustness_table
 from sim.calibration import posterior
 from sim.config import freeparams, leverpriors
-from sim.schema import POLICIES
+from sim.config.defaults import shipped_policies
 
 OBSERVATION_ONLY = ("announce_scale", "burst_gain", "delay_scale")  # change what is seen, not who leaves
 SEED_MAX = 2**31 - 1
@@ -43,7 +43,7 @@ class ExploreSettings:
     density: float = 0.8  # PRIM: the box on the peeling trajectory with the most coverage at this density or more
     overrides: tuple[str, ...] = ()
     valuation: str = ""
-    policies: tuple[str, ...] = POLICIES
+    policies: tuple[str, ...] = shipped_policies()
     evaluator: str = "multiprocessing"  # or "sequential"
     notes: dict = field(default_factory=dict)
 

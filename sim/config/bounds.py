@@ -228,29 +228,7 @@ BOUNDS: dict[str, dict[str, object]] = {
         "burst_window_days": count(365, lo=1, why="days"),
         "lookback_days": days(),
     },
-    "LeverConfig": {
-        "kind": TEXT,
-        "start": TEXT,  # a date or empty (the window's start); parsed by validate
-        "target": TEXT,
-        "bonus_years_of_pay": real(0, 100, "years of pay"),
-        "stay_days": days(1),
-        "quit_cut": prob(),
-        "grant_years_of_pay": real(0, 100, "years of pay"),
-        "grant_years": real(1 / 12, 10, "years of a vesting schedule, at least a month"),
-        "grant_cliff_months": count(120, why="months"),
-        "autonomy_gain": prob(),
-        "reorg_protection": prob(),
-        "burnout_slowdown": prob(),
-        "throughput_cost": prob(),
-        "shock_reduction": prob(),
-        "match_prob": prob(),
-        "match_cap": real(1, 100, "a pay multiple"),
-        "mission_floor": prob(),
-        "key_grant_years_of_pay": real(0, 100, "years of pay"),
-        "cost_per_head_year": real(0, 1e9, "dollars a person a year"),
-        "perceived_value": prob("the share of a grant's dollars staff count as held equity"),
-    },
-    "PolicyConfig": {"name": TEXT},  # levers: names or LeverConfig, walked below
+    "PolicyConfig": {"name": TEXT},  # levers: names or settings (sim/levers/, their fields declare bounds)
     "ObservedConfig": {"dir": TEXT},
     "RosterConfig": {
         "path": TEXT,
@@ -343,12 +321,21 @@ def _plan(cls: type) -> tuple[tuple[str, object, bool, bool], ...]:
     """(field, its bound, declared a list, declared a dict) for each field of a schema class, worked out once."""
     out = []
     for f in fields(cls):
-        bound = bound_of(cls.__name__, f.name)
+        bound = _on_field(cls, f.name) or bound_of(cls.__name__, f.name)  # declared on the field or in the table
         if bound is None and cls.__name__ == "RunConfig":
             bound = bound_of("ModelParams", f.name)
         declared = str(f.type)
         out.append((f.name, bound, declared.startswith("list["), declared.startswith("dict[")))
     return tuple(out)
+
+
+def _on_field(cls: type, name: str):
+    """The bound declared on field `name` of `cls` or, where a subclass redeclares it (a new default), of a base."""
+    for base in cls.__mro__:
+        f = getattr(base, "__dataclass_fields__", {}).get(name)
+        if f is not None and "bound" in f.metadata:
+            return f.metadata["bound"]
+    return None
 
 
 def _single(bound) -> str:

@@ -132,12 +132,38 @@ def tables(conf: Path = CONF) -> str:
     return "\n".join(parts)
 
 
+PRIORS_BEGIN, PRIORS_END = (
+    "<!-- lever priors: begin (python -m sim.config.conftext docs/ODD.md) -->",
+    "<!-- lever priors: end -->",
+)
+
+
+def prior_rows() -> str:
+    """Markdown: the levers' effect-size priors as their settings declare them (sim/levers/)."""
+    from sim.config.leverpriors import PRIORS
+
+    rows = ["| lever | effect (`lever.<lever>.<field>`) | prior | kind | source |", "|---|---|---|---|---|"]
+    for p in PRIORS:
+        kind = "literature" if p.literature else "assumption"
+        source = p.source.removeprefix("assumption: ")
+        rows.append(f"| `{p.lever}` | `{p.field}` | {p.low:g}-{p.high:g} | {kind} | {_cell(source)} |")
+    return "\n".join(rows) + "\n"
+
+
+def _between(document: str, begin: str, end: str, text: str) -> str:
+    head, sep, rest = document.partition(begin)
+    if not sep or end not in rest:
+        raise ValueError(f"the document has no {begin!r} ... {end!r} markers")
+    return f"{head}{begin}\n\n{text}\n{end}{rest.split(end, 1)[1]}"
+
+
 def with_tables(document: str, conf: Path = CONF) -> str:
-    """`document` with the text between the BEGIN and END markers replaced by the current tables."""
-    head, sep, rest = document.partition(BEGIN)
-    if not sep or END not in rest:
-        raise ValueError(f"the document has no {BEGIN!r} ... {END!r} markers")
-    return f"{head}{BEGIN}\n\n{tables(conf)}\n{END}{rest.split(END, 1)[1]}"
+    """`document` with the text between each pair of markers replaced by the current tables (the lever priors'
+    markers are optional)."""
+    document = _between(document, BEGIN, END, tables(conf))
+    if PRIORS_BEGIN in document:
+        document = _between(document, PRIORS_BEGIN, PRIORS_END, prior_rows())
+    return document
 
 
 def main(argv: list[str] | None = None) -> int:

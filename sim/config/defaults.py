@@ -46,3 +46,9 @@ def default_group(name: str):
         return copy.deepcopy(_defaults()[name])
     except KeyError:
         raise KeyError(f"conf/ ({CONF_DIR}) sets no default for {name!r}") from None
+
+
+def shipped_policies() -> tuple[str, ...]:
+    """The named policies of conf/policy/ (each lever alone, the bundles): 'none', the baseline, first, then by name."""
+    names = sorted(path.stem for path in (CONF_DIR / "policy").glob("*.yaml"))
+    return ("none", *(n for n in names if n != "none"))

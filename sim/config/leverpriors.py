@@ -10,6 +10,7 @@ keeps the conf/lever settings.
 from __future__ import annotations
 
 import copy
+import hashlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,7 +18,7 @@ import numpy as np
 from sim.config import registry
 from sim.config.params import ConfigError, RunConfig
 
-LEVER_SEED = 20230712  # fixed root of the lever draws (any constant would do); draw K uses SeedSequence([seed, K])
+LEVER_SEED = 20230712  # fixed root of the lever draws (any constant would do)
 NO_DRAW = -1
 
 
@@ -37,8 +38,7 @@ class LeverPrior:
         return f"lever.{self.lever}.{self.field}"
 
 
-# the registry's lever settings that have a prior (sim/config/registry.py), in its order: draw K takes one uniform
-# per prior in this order
+# the registry's lever settings that have a prior (declared on each lever's settings, sim/levers/)
 PRIORS: tuple[LeverPrior, ...] = tuple(
     LeverPrior(*registry.lever_field(p), p.prior.low, p.prior.high, p.prior.literature, p.prior.source)
     for p in registry.LEVER
@@ -51,13 +51,18 @@ def drawn_fields(lever: str) -> tuple[str, ...]:
     return tuple(p.field for p in PRIORS if p.lever == lever)
 
 
+def _uniform(k: int, path: str) -> float:
+    """The uniform of draw k for the prior at `path`, from SeedSequence([LEVER_SEED, k, a hash of the path]): it
+    depends on neither how many draws a sweep makes nor which other levers exist (adding one moves no other's)."""
+    key = int.from_bytes(hashlib.sha256(path.encode()).digest()[:8], "little")
+    return float(np.random.default_rng(np.random.SeedSequence([LEVER_SEED, int(k), key])).random())
+
+
 def draw(k: int) -> dict[str, float]:
-    """Draw k (k >= 0) of every prior, as {`lever.<lever>.<field>`: value}; one uniform per prior, in table order,
-    from SeedSequence([LEVER_SEED, k]), so draw k does not depend on how many draws a sweep makes."""
+    """Draw k (k >= 0) of every prior, as {`lever.<lever>.<field>`: value}."""
     if k < 0:
         raise ConfigError("lever_draw", k, f"an integer >= 0, or {NO_DRAW} for the conf/lever settings")
-    u = np.random.default_rng(np.random.SeedSequence([LEVER_SEED, int(k)])).random(len(PRIORS))
-    return {p.path: float(p.low + (p.high - p.low) * ui) for p, ui in zip(PRIORS, u, strict=True)}
+    return {p.path: float(p.low + (p.high - p.low) * _uniform(k, p.path)) for p in PRIORS}
 
 
 def apply_to_run(run: RunConfig) -> RunConfig:

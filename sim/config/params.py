@@ -14,11 +14,13 @@ from dataclasses import dataclass, field, fields, is_dataclass, replace
 from typing import Any
 
 from sim.config.errors import ConfigError
-from sim.schema import LEVER_KINDS, ROLES, UNITS
+from sim.levers import KINDS, SETTINGS, TARGETS, LeverConfig
+from sim.schema import ROLES, UNITS
 
 FORCED_RULES = ("founders", "senior", "random")
 FIRM_KINDS = ("rival_lab", "startup")  # a firm's destination kind (sim/destinations.py)
-TARGETS = ("all", "founders", "senior", "research", "safety_minded", *ROLES)
+LeverSettings = Any  # a lever's settings: the `LeverConfig` subclass its `kind` names (sim/levers/), built by
+# `lever_settings`; Any to Hydra, which checks conf against a schema that cannot know the kinds' own fields
 
 
 # fields that were removed, with what replaces them: a config that still sets one is told so by name
@@ -204,43 +206,8 @@ class ObservationConfig:
 
 
 @dataclass
-class LeverConfig:
-    """One retention lever. `kind` picks the lever; unused fields are ignored by it."""
-
-    kind: str = "retention_bonus"
-    start: str = ""
-    target: str = "all"
-    # retention_bonus
-    bonus_years_of_pay: float = 0.0
-    stay_days: int = 180
-    quit_cut: float = 0.0
-    # refresh_grants
-    grant_years_of_pay: float = 0.0
-    grant_years: float = 4.0
-    grant_cliff_months: int = 0
-    perceived_value: float = 1.0  # share of the refresher's dollars that staff count as held equity (its effect)
-    # autonomy_charter
-    autonomy_gain: float = 0.0
-    reorg_protection: float = 0.0
-    # sustainable_pace
-    burnout_slowdown: float = 0.0
-    throughput_cost: float = 0.0
-    # transparent_leadership
-    shock_reduction: float = 0.0
-    # counter_offers
-    match_prob: float = 0.0
-    match_cap: float = 1.0
-    # safety_governance
-    mission_floor: float = 0.0
-    # key_person_grant (with stay_days): years of pay promised to key people on a change of control
-    key_grant_years_of_pay: float = 0.0
-    # cost of running the lever, dollars per targeted person per year (fixed costs)
-    cost_per_head_year: float = 0.0
-
-
-@dataclass
 class PolicyConfig:
-    """A named policy: its levers, each a LeverConfig or the name of one in `RunConfig.lever`."""
+    """A named policy: its levers, each a lever's settings (sim/levers/) or the name of one in `RunConfig.lever`."""
 
     name: str = "none"
     levers: list[Any] = field(default_factory=list)
@@ -428,17 +395,16 @@ def validate(p: ModelParams) -> ModelParams:
         _check(
             isinstance(lev, LeverConfig), w, lev, "a lever's settings (LeverConfig); names are resolved by model_params"
         )
-        _check(lev.kind in LEVER_KINDS, f"{w}.kind", lev.kind, f"one of {', '.join(LEVER_KINDS)}")
+        _check(lev.kind in KINDS, f"{w}.kind", lev.kind, f"one of {', '.join(KINDS)}")
+        _check(
+            type(lev) is SETTINGS[lev.kind], w, type(lev).__name__, f"{SETTINGS[lev.kind].__name__} for kind {lev.kind}"
+        )
         if lev.start:
             day = parse_date(lev.start, f"{w}.start")
             _check(start <= day <= end, f"{w}.start", lev.start, f"a date inside the window {start}..{end}")
         _check(lev.target in TARGETS, f"{w}.target", lev.target, f"one of {', '.join(TARGETS)}")
-        _check(
-            0 <= lev.grant_cliff_months <= round(12 * lev.grant_years),
-            f"{w}.grant_cliff_months",
-            lev.grant_cliff_months,
-            "0..12*grant_years",
-        )
+        for condition in lev.check(w):
+            _check(*condition)
     return p
 
 
@@ -475,6 +441,10 @@ _NESTED = {}
 
 
 def _convert(type_str, value, path):
+    if type_str == "dict[str, LeverSettings]":  # the lever library: each entry its kind's settings
+        if not isinstance(value, Mapping):
+            raise ConfigError(path, value, "a mapping of lever names to their settings")
+        return {k: lever_settings(v, f"{path}.{k}", k) for k, v in dict(value).items()}
     sub = _NESTED.get(type_str)
     if sub is not None:
         return from_mapping(sub, value, path)
@@ -511,7 +481,6 @@ for _cls in (
     SpinoutConfig,
     ShockConfig,
     ObservationConfig,
-    LeverConfig,
     PolicyConfig,
     RosterConfig,
     ModelParams,
@@ -550,7 +519,7 @@ class RunConfig(ModelParams):
     seed: int = 0
     replicates: int = 1  # seeds per job: seed, seed+1, ..., seed+replicates-1, each a complete run (sim/cli/exodus.py)
     study: str = "adhoc"
-    lever: dict[str, LeverConfig] = field(default_factory=dict)
+    lever: dict[str, LeverSettings] = field(default_factory=dict)
     design: DesignConfig = field(default_factory=DesignConfig)
     observed: ObservedConfig = field(default_factory=ObservedConfig)  # the data compared with (not the model's)
     # free parameters (sim/config/freeparams.py), applied at the edge by sim.run.simulate.as_run_config:
@@ -605,8 +574,21 @@ RUN_FIELDS = (
 )
 
 
+def lever_settings(data, where: str, name: str = "") -> LeverConfig:
+    """A lever's settings from a mapping: the settings class of its `kind` (sim/levers/), unknown fields refused. A
+    library entry named after a kind (`lever.retention_bonus`) is of that kind unless it says otherwise."""
+    if isinstance(data, LeverConfig):
+        return data
+    if not isinstance(data, Mapping):
+        raise ConfigError(where, data, "a lever's settings: a mapping with its kind and fields")
+    kind = data.get("kind", name if name in SETTINGS else None)
+    if kind not in SETTINGS:
+        raise ConfigError(f"{where}.kind", kind, f"one of {', '.join(KINDS)}")
+    return from_mapping(SETTINGS[kind], {**data, "kind": kind}, where)
+
+
 def resolve_levers(levers: list, library: dict[str, LeverConfig]) -> list[LeverConfig]:
-    """Lever names become their settings from the library; mappings become LeverConfig."""
+    """Lever names become their settings from the library; mappings become their kind's settings."""
     out = []
     for i, lev in enumerate(levers):
         where = f"policy.levers[{i}]"
@@ -614,9 +596,7 @@ def resolve_levers(levers: list, library: dict[str, LeverConfig]) -> list[LeverC
             if lev not in library:
                 raise ConfigError(where, lev, f"a lever name, one of {', '.join(library) or '(none defined)'}")
             lev = library[lev]
-        if not isinstance(lev, LeverConfig):
-            lev = from_mapping(LeverConfig, lev, where)
-        out.append(lev)
+        out.append(lever_settings(lev, where))
     return out
 
 

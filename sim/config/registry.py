@@ -2,44 +2,23 @@
 the dashboard shows it. Every list of parameters elsewhere is read from here or generated from it:
 
 - the free parameters of calibration, sensitivity and exploration (sim/config/freeparams.py adds how each is set);
-- the priors of the levers' effect sizes (sim/config/leverpriors.py, `lever_draw=K`);
+- the priors of the levers' effect sizes (declared on each lever's settings, sim/levers/; drawn by
+  sim/config/leverpriors.py, `lever_draw=K`);
 - conf/fit.yaml's starting values and search space (sim/config/fitconf.py writes them; a test compares);
 - the dashboard's lever sliders (sim/dashboard/state.py: label and range).
 
-The allowed range of every config value stays in the validation table (sim/config/bounds.py, by dataclass field);
-`bound(path)` reads it, and tests/test_registry.py checks that every prior lies inside its field's bound.
+The allowed range of every config value is declared in the validation table (sim/config/bounds.py, by dataclass
+field) or, for a lever's own settings, on the field itself; `bound(path)` reads either, and tests/test_registry.py
+checks that every prior lies inside its field's bound.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import fields
 
 from sim.config.bounds import BOUNDS, Range
-
-
-@dataclass(frozen=True)
-class Prior:
-    """Uniform on [low, high], or on the log scale if `log`; `literature`: from a study (else an assumption)."""
-
-    low: float
-    high: float
-    log: bool
-    source: str
-    literature: bool = False
-
-
-@dataclass(frozen=True)
-class Param:
-    """One named parameter. `path` is the config value it sets (a dotted path; `lever.<lever>.<field>` for a lever
-    setting); a scale factor on several values has no path and says what it multiplies in `help`."""
-
-    name: str
-    path: str
-    unit: str
-    help: str
-    prior: Prior | None = None
-    slider_max: float | None = None  # the dashboard's slider runs 0..slider_max (lever settings)
-
+from sim.config.declare import Param, Prior
+from sim.levers import SETTINGS
 
 # the free parameters, in the order of calibration's columns (the shipped posterior's CSV names them)
 FREE: tuple[Param, ...] = (
@@ -197,107 +176,23 @@ FREE: tuple[Param, ...] = (
     ),
 )
 
-# the lever settings: effect sizes with a prior (drawn by `lever_draw=K` in this order, on which the draws depend)
-# and the dashboard's sliders (in this order)
-LEVER: tuple[Param, ...] = (
-    Param(
-        "bonus_quit_cut",
-        "lever.retention_bonus.quit_cut",
-        "share of targeted quits",
-        "Bonus: cut in targeted quits",
-        Prior(
-            0.0,
-            0.17,
-            False,
-            "Clotfelter et al. 2008: bonuses cut targeted quits 12-17 % (upper end); Springer et al. 2016: no effect "
-            "(0)",
-            literature=True,
-        ),
-        slider_max=0.5,
-    ),
-    Param(
-        "refresh_grant",
-        "lever.refresh_grants.grant_years_of_pay",
-        "years of pay",
-        "Refresh grant (years of pay)",
-        slider_max=4.0,
-    ),
-    Param(
-        "refresh_perceived_value",
-        "lever.refresh_grants.perceived_value",
-        "share of the dollar value",
-        "Refresh grant: share of its value staff count as held equity",
-        Prior(
-            0.5, 1.0, False, "assumption: staff count between half and all of a refresher's dollar value as held equity"
-        ),
-    ),
-    Param(
-        "autonomy_gain",
-        "lever.autonomy_charter.autonomy_gain",
-        "autonomy (0-1)",
-        "Charter: autonomy gain",
-        Prior(0.0, 0.2, False, "assumption: up to twice the default 0.1"),
-        slider_max=0.5,
-    ),
-    Param(
-        "reorg_protection",
-        "lever.autonomy_charter.reorg_protection",
-        "share",
-        "Charter: share of a reorganisation's autonomy cut avoided",
-        Prior(0.25, 0.75, False, "assumption: reorganisations cut 25-75 % less"),
-    ),
-    Param(
-        "burnout_slowdown",
-        "lever.sustainable_pace.burnout_slowdown",
-        "share",
-        "Pace: burnout slowdown",
-        Prior(
-            0.0,
-            0.57,
-            False,
-            "2023 four-day-week pilot (non-randomised): leaving cut by up to 57 %, read as an upper bound; 0 below",
-            literature=True,
-        ),
-        slider_max=1.0,
-    ),
-    Param(
-        "shock_reduction",
-        "lever.transparent_leadership.shock_reduction",
-        "share",
-        "Transparency: shock reduction",
-        Prior(0.0, 0.5, False, "assumption: shocks' excess cut by 0-50 %"),
-        slider_max=1.0,
-    ),
-    Param(
-        "match_prob",
-        "lever.counter_offers.match_prob",
-        "probability",
-        "Counter-offers: match probability",
-        Prior(0.25, 0.75, False, "assumption: the lab matches a quarter to 3/4"),
-        slider_max=1.0,
-    ),
-    Param(
-        "mission_floor",
-        "lever.safety_governance.mission_floor",
-        "mission (0-1)",
-        "Safety governance: mission floor",
-        Prior(0.6, 0.9, False, "assumption: around the default 0.8"),
-        slider_max=1.0,
-    ),
-    Param(
-        "key_grant_years_of_pay",
-        "lever.key_person_grant.key_grant_years_of_pay",
-        "years of pay",
-        "Key-person grant on a change of control (years of pay)",
-        Prior(
-            0.3,
-            1.0,
-            False,
-            "WTW M&A Retention Studies: median awards 31 % of salary (other staff, 2017) to 75-100 % (C-suite, 2024)",
-            literature=True,
-        ),
-    ),  # no dashboard slider: the grant acts only on an acquisition, which the dashboard's window may not hold
-)
+
+def _lever_params() -> tuple[Param, ...]:
+    """The lever settings that declare a name (an effect size with a prior, or a dashboard slider), read from each
+    lever's settings class (sim/levers/), in the levers' order and then their fields' order."""
+    out = []
+    for kind, cls in SETTINGS.items():
+        for f in fields(cls):
+            m = f.metadata
+            if m.get("name"):
+                out.append(
+                    Param(m["name"], f"lever.{kind}.{f.name}", m["unit"], m["help"], m["prior"], m["slider_max"])
+                )
+    return tuple(out)
+
+
+# the lever settings with a name: effect sizes with a prior (drawn by `lever_draw=K`) and the dashboard's sliders
+LEVER: tuple[Param, ...] = _lever_params()
 
 BY_NAME: dict[str, Param] = {p.name: p for p in (*FREE, *LEVER)}
 
@@ -307,17 +202,18 @@ _CLASS_OF = {
     "observation": "ObservationConfig",
     "destinations": "DestinationsConfig",
     "shocks": "ShockConfig",
-    "lever": "LeverConfig",
 }
 
 
 def bound(path: str) -> Range:
     """The validation table's range of the field a path names (sim/config/bounds.py)."""
-    head, *_, field = path.split(".")
-    return BOUNDS[_CLASS_OF[head]][field]
+    head, *middle, name = path.split(".")
+    if head == "lever":  # lever.<kind>.<field>: declared on the field of the kind's settings
+        return {f.name: f for f in fields(SETTINGS[middle[0]])}[name].metadata["bound"]
+    return BOUNDS[_CLASS_OF[head]][name]
 
 
 def lever_field(p: Param) -> tuple[str, str]:
     """(lever, field) of a lever setting's path `lever.<lever>.<field>`."""
-    _, lever, field = p.path.split(".")
-    return lever, field
+    _, lever, name = p.path.split(".")
+    return lever, name

@@ -204,16 +204,13 @@ class DashboardModel(AttritionModel):
         hazard_contagion: float | None = None,
         hazard_wealth: float | None = None,
         hazard_unvested: float | None = None,
-        bonus_quit_cut: float | None = None,
-        refresh_grant: float | None = None,
-        autonomy_gain: float | None = None,
-        burnout_slowdown: float | None = None,
-        shock_reduction: float | None = None,
-        match_prob: float | None = None,
-        mission_floor: float | None = None,
         base: str | None = None,
+        **levers: float | None,  # the lever sliders, by their registry names (LEVER_SETTINGS)
     ):
-        settings = {k: v for k, v in locals().items() if k.startswith("hazard_") or k in LEVER_SETTINGS}
+        unknown = sorted(set(levers) - set(LEVER_SETTINGS))
+        if unknown:
+            raise TypeError(f"DashboardModel got unknown lever settings {unknown}; known: {', '.join(LEVER_SETTINGS)}")
+        settings = {k: v for k, v in locals().items() if k.startswith("hazard_")} | levers
         self.base = check_base(base or self.default_base)
         self.overrides = overrides_for(policy, policy_start, headcount, seed, shocks, settings, self.base)
         run = as_run_config(compose(self.overrides))

@@ -14,7 +14,7 @@ import hashlib
 from importlib import resources
 
 # the one list: every module whose code decides a run's tables or the statistics the posterior was fitted to (every
-# file of sim/model/ and its subpackages, then these)
+# file of sim/model/ and its subpackages, of sim/levers/, then these)
 DECIDING = (
     "schema.py",
     "config/params.py",
@@ -26,6 +26,7 @@ DECIDING = (
     "config/load.py",
     "config/posterior.py",
     "config/registry.py",
+    "config/leverpriors.py",
     "run/world.py",
     "calibration/targets.py",
     "roster/config.py",  # a user's roster: the config it implies, its staff, its reading and its survival prior
@@ -49,7 +50,8 @@ def _python_files(folder, prefix: str) -> list[str]:
 
 def _model_modules() -> tuple[str, ...]:
     model = sorted(_python_files(resources.files("sim").joinpath("model"), "model"))
-    return (*model, *DECIDING)
+    levers = sorted(_python_files(resources.files("sim").joinpath("levers"), "levers"))
+    return (*model, *levers, *DECIDING)
 
 
 MODEL_MODULES = _model_modules()

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.levers.refresh_grants import refresh_schedule
 from sim.model import equations as eq
 from sim.model.components.base import Component
-from sim.model.levers import refresh_schedule
 
 
 def milestone_days(start_day: int, years: float, cliff_months: int) -> tuple[int, int]:
@@ -18,7 +18,7 @@ def milestone_days(start_day: int, years: float, cliff_months: int) -> tuple[int
 
 class Equity(Component):
     """Interface: `refresh_schedule`, `cliff_day`, `final_day`, `vested_value`, `unvested_value`, `unvested_years`,
-    `vest_table`, `milestone_days`."""
+    `vest_table`, `milestone_days`, `vested_fraction`."""
 
     name = "equity"
     owns = ("refresh_schedule", "cliff_day", "final_day", "vest_tables")
@@ -34,6 +34,7 @@ class Equity(Component):
         self.refresh_schedule = refresh_schedule(self.model.policy.levers)  # (years, cliff months) of every refresh
 
     milestone_days = staticmethod(milestone_days)
+    vested_fraction = staticmethod(eq.vested_fraction)  # share of a grant vested after some days (the levers' costs)
 
     def vested_value(self, slots: np.ndarray, at_day: int | None = None) -> np.ndarray:
         """Dollars vested from the main and refresh grants at a day (default today)."""

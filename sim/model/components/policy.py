@@ -1,4 +1,4 @@
-"""The policy: its retention levers (sim/model/levers.py), each started on its date, run daily and settled."""
+"""The policy: its retention levers (sim/levers/), each started on its date, run daily and settled."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from functools import partial
 
 import numpy as np
 
+from sim.levers import LEVERS, Lever
 from sim.model.components.base import Component
-from sim.model.levers import LEVERS, Lever
 
 
 class Policy(Component):

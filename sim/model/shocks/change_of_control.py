@@ -4,8 +4,8 @@ team)."""
 
 import numpy as np
 
+from sim.levers.base import target_mask
 from sim.model import equations as eq
-from sim.model.levers.base import target_mask
 from sim.model.shocks.base import Effect
 
 

@@ -2,15 +2,42 @@
 
 from __future__ import annotations
 
-from sim.model.levers.base import Lever
+from dataclasses import dataclass
+
+from sim.config.bounds import days, prob, real
+from sim.config.declare import Prior, setting
+from sim.levers.base import Lever, LeverConfig
 from sim.schema import BONUS_PAYOUT
+
+
+@dataclass
+class RetentionBonusConfig(LeverConfig):
+    kind: str = "retention_bonus"
+    bonus_years_of_pay: float = setting(0.0, real(0, 100, "years of pay"), "bonus paid to stayers, in years of pay")
+    stay_days: int = setting(180, days(1), "days from the start to the payout")
+    quit_cut: float = setting(
+        0.0,
+        prob(),
+        "Bonus: cut in targeted quits",
+        name="bonus_quit_cut",
+        unit="share of targeted quits",
+        prior=Prior(
+            0.0,
+            0.17,
+            False,
+            "Clotfelter et al. 2008: bonuses cut targeted quits 12-17 % (upper end); Springer et al. 2016: no effect "
+            "(0)",
+            literature=True,
+        ),
+        slider_max=0.5,
+    )
 
 
 class RetentionBonus(Lever):
     """Cash after `stay_days`, forfeited on leaving earlier; cuts targeted quits until payout."""
 
-    kind = "retention_bonus"
-    fields = ("bonus_years_of_pay", "stay_days", "quit_cut")
+    config = RetentionBonusConfig
+    null = ("bonus_years_of_pay=0", "quit_cut=0")
 
     def apply(self, model, slots):
         wf = model.workforce

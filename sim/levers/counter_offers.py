@@ -2,14 +2,33 @@
 
 from __future__ import annotations
 
-from sim.model.levers.base import Lever
+from dataclasses import dataclass
+
+from sim.config.bounds import prob, real
+from sim.config.declare import Prior, setting
+from sim.levers.base import Lever, LeverConfig
+
+
+@dataclass
+class CounterOffersConfig(LeverConfig):
+    kind: str = "counter_offers"
+    match_prob: float = setting(
+        0.0,
+        prob(),
+        "Counter-offers: match probability",
+        name="match_prob",
+        unit="probability",
+        prior=Prior(0.25, 0.75, False, "assumption: the lab matches a quarter to 3/4"),
+        slider_max=1.0,
+    )
+    match_cap: float = setting(1.0, real(1, 100, "a pay multiple"), "the highest pay multiple the lab matches")
 
 
 class CounterOffers(Lever):
     """Match some poaching offers (pay raised up to a cap); cost is the raise paid inside the window."""
 
-    kind = "counter_offers"
-    fields = ("match_prob", "match_cap", "cost_per_head_year")
+    config = CounterOffersConfig
+    null = ("match_prob=0",)
     practice = True
 
     def apply(self, model, slots):

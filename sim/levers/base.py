@@ -1,17 +1,47 @@
-"""What every retention lever shares (docs/ODD.md, retention levers): its targets, its start, its running cost.
+"""What every retention lever shares (docs/ODD.md, retention levers): its settings' common fields, its targets, its
+start, its running cost.
 
-A lever starts on its date for the targeted people present then. Levers that are practices (autonomy charter,
-sustainable pace, transparent leadership, counter-offers, safety governance) also cover targeted people hired later;
-one-off awards (bonus, refresh grant) do not. Costs are dollars spent inside the window. Each kind is one class in
-its own module of this package, naming the `LeverConfig` fields it reads (`fields`) and the conf it ships with.
+A lever is one module of this package holding its settings (a `LeverConfig` subclass whose fields declare their
+ranges, meaning and priors) and its effect (a `Lever` subclass naming that class as `config`). A lever starts on its
+date for the targeted people present then. Levers that are practices (autonomy charter, sustainable pace,
+transparent leadership, counter-offers, safety governance) also cover targeted people hired later; one-off awards
+(bonus, refresh grant) do not. Costs are dollars spent inside the window.
+
+The effect reaches the model only through the `model` it is handed (its `workforce`, `staffing`, `equity`,
+`days`, `settled`): this package sits beside the config, below the model, so the config can check a lever's
+settings and the registry can read its priors without importing the model.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, fields
+
 import numpy as np
 
-from sim.config.params import LeverConfig
+from sim.config.bounds import TEXT, real
+from sim.config.declare import setting
 from sim.schema import FOUNDER, ROLES, SENIOR_ROLES, UNITS
+
+TARGETS = ("all", "founders", "senior", "research", "safety_minded", *ROLES)
+
+
+@dataclass
+class LeverConfig:
+    """The fields every lever has; each kind's subclass adds its own (unknown fields are refused by name)."""
+
+    kind: str = setting("", TEXT, "which lever (its module in sim/levers/)")
+    start: str = setting("", TEXT, "the date it starts (YYYY-MM-DD; empty: the window's start)")
+    target: str = setting("all", TEXT, f"whom it covers: one of {', '.join(TARGETS)}")
+    cost_per_head_year: float = setting(
+        0.0, real(0, 1e9, "dollars a person a year"), "fixed running cost, dollars per targeted person per year"
+    )
+
+    def check(self, where: str) -> list[tuple[bool, str, object, str]]:
+        """Cross-field conditions of this kind, as (holds, field path, value, what is allowed); none by default."""
+        return []
+
+
+COMMON = tuple(f.name for f in fields(LeverConfig))
 
 
 def target_mask(model, target: str, slots: np.ndarray) -> np.ndarray:
@@ -34,9 +64,14 @@ def target_mask(model, target: str, slots: np.ndarray) -> np.ndarray:
 class Lever:
     """Base lever: targets chosen at its start; a fixed running cost per targeted head and year."""
 
-    kind = ""  # its `kind` in conf (conf/lever/default.yaml)
-    fields: tuple[str, ...] = ()  # the LeverConfig fields it reads besides kind, start and target
+    config: type[LeverConfig] = LeverConfig  # its settings class
+    kind = ""  # its conf `kind`: the default `kind` of its settings class
+    null: tuple[str, ...] = ()  # settings (`field=value`) under which it changes nothing and costs nothing (tested)
     practice = False
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls.kind = cls.config().kind
 
     def __init__(self, cfg: LeverConfig, start_day: int, index: int = 0):
         self.cfg = cfg
