@@ -529,3 +529,15 @@ def test_key_figures_compare_with_the_record_on_the_same_days():
     assert figures["announced_to_record"] == int(cut.daily.announced.sum())
     assert figures["founders_to_record"] == int(cut.daily.founders_remaining.iloc[-1])
     assert figures["announced"] >= figures["announced_to_record"]
+
+
+def test_the_model_names_each_lever_slider_as_a_keyword_mesa_can_see():
+    """Mesa's Reset rebuilds the model with the keywords its signature names, and gives a model taking **kwargs a
+    `scenario` too: the signature lists every slider and no **kwargs; a slider it does not know is refused."""
+    import inspect
+
+    params = inspect.signature(state.DashboardModel.__init__).parameters
+    assert set(state.LEVER_SETTINGS) <= set(params)
+    assert all(p.kind is not inspect.Parameter.VAR_KEYWORD for p in params.values())
+    with pytest.raises(TypeError, match="unknown lever settings"):
+        state.DashboardModel(scenario=None)

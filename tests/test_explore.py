@@ -114,9 +114,8 @@ def test_explore_command_writes_its_folder(tmp_path):
     proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr[-2000:]
     df = pd.read_csv(out / "experiments.csv")
-    assert (
-        len(df) == 10 * len(explore.POLICIES) and df.groupby("world").policy.nunique().eq(len(explore.POLICIES)).all()
-    )
+    POLICIES = explore.ExploreSettings().policies  # noqa: N806 - every shipped policy by default
+    assert len(df) == 10 * len(POLICIES) and df.groupby("world").policy.nunique().eq(len(POLICIES)).all()
     # common random numbers: every policy runs a world with the same seed and uncertainties
     assert df.groupby("world")[["seed", "contagion", "quit_cut"]].nunique().eq(1).all().all()
     # the money levers are sampled like the lever effects: one value per world over their ranges, every policy alike
@@ -130,9 +129,7 @@ def test_explore_command_writes_its_folder(tmp_path):
         np.testing.assert_allclose(outcomes[name], df[name].to_numpy(float), rtol=1e-9)  # the CSV keeps 10 digits
     np.testing.assert_allclose(experiments["contagion"].to_numpy(float), df["contagion"].to_numpy(float))
     rob = pd.read_csv(out / "robustness.csv")
-    assert sorted(rob.policy) == sorted(explore.POLICIES) and list(rob["rank"]) == list(
-        range(1, len(explore.POLICIES) + 1)
-    )
+    assert sorted(rob.policy) == sorted(POLICIES) and list(rob["rank"]) == list(range(1, len(POLICIES) + 1))
     assert (out / "report.md").exists() and (out / "explore.json").exists()
     assert not list(tmp_path.glob(".explore.*"))  # nothing half-written left beside it
 

@@ -10,6 +10,7 @@ starts on the `conf/` defaults instead.
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 import os
 import threading
 from functools import cache
@@ -183,6 +184,16 @@ def policy_levers(policy: str) -> tuple[str, ...]:
     return tuple(lev for lev in levers if isinstance(lev, str))
 
 
+def _lever_keywords(init):
+    """`init` shown (to `inspect.signature`, which Mesa's SolaraViz reads) with one keyword per lever slider in place
+    of its `**levers`: Mesa passes only the keywords a model names, and adds a `scenario` to one taking `**kwargs`."""
+    sig = inspect.signature(init)
+    named = [p for p in sig.parameters.values() if p.kind is not inspect.Parameter.VAR_KEYWORD]
+    sliders = [inspect.Parameter(k, inspect.Parameter.KEYWORD_ONLY, default=None) for k in LEVER_SETTINGS]
+    init.__signature__ = sig.replace(parameters=[*named, *sliders])
+    return init
+
+
 class DashboardModel(AttritionModel):
     """The attrition model built from the dashboard's controls; stops at the window's last day.
 
@@ -191,6 +202,7 @@ class DashboardModel(AttritionModel):
 
     default_base = DEFAULT_BASE
 
+    @_lever_keywords
     def __init__(
         self,
         policy: str = "none",
