@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 import sim
 from sim.config import params
-from sim.config.bounds import BOOL, BOUNDS, Range
+from sim.config.bounds import BOOL, BOUNDS, Range, field_bound
 from sim.config.params import ConfigError
 from sim.levers import COMMON, KINDS
 from sim.levers import SETTINGS as LEVER_SETTINGS
@@ -81,17 +81,8 @@ SHOCK_OF = {
 KIND_OF = {cls.__name__: kind for kind, cls in LEVER_SETTINGS.items()} | {"LeverConfig": KINDS[0]}
 
 
-def _bound(cls: type, name: str):
-    """The bound a lever setting declares on its field (or on the base's field it redeclares)."""
-    for base in cls.__mro__:
-        f = getattr(base, "__dataclass_fields__", {}).get(name)
-        if f is not None and "bound" in f.metadata:
-            return f.metadata["bound"]
-    return None
-
-
-LEVER_TABLE = {"LeverConfig": {n: _bound(LEVER_SETTINGS[KINDS[0]], n) for n in COMMON}} | {
-    cls.__name__: {f.name: _bound(cls, f.name) for f in fields(cls) if f.name not in COMMON}
+LEVER_TABLE = {"LeverConfig": {n: field_bound(LEVER_SETTINGS[KINDS[0]], n) for n in COMMON}} | {
+    cls.__name__: {f.name: field_bound(cls, f.name) for f in fields(cls) if f.name not in COMMON}
     for cls in LEVER_SETTINGS.values()
 }
 PREFIX = {
@@ -254,7 +245,7 @@ def test_every_numeric_field_of_the_schema_declares_its_range():
         names = {f.name for f in fields(cls)}
         unknown += [f"{cls.__name__}.{n}" for n in BOUNDS.get(cls.__name__, {}) if n not in names]
     for cls in LEVER_SETTINGS.values():  # a lever's settings declare theirs on the field (sim/config/declare.setting)
-        missing += [f"{cls.__name__}.{f.name}" for f in fields(cls) if _bound(cls, f.name) is None]
+        missing += [f"{cls.__name__}.{f.name}" for f in fields(cls) if field_bound(cls, f.name) is None]
     assert not missing, f"fields without a declared range: {missing}"
     assert not unknown, f"bounds of fields that do not exist: {unknown}"
 

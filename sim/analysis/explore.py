@@ -43,7 +43,7 @@ class ExploreSettings:
     density: float = 0.8  # PRIM: the box on the peeling trajectory with the most coverage at this density or more
     overrides: tuple[str, ...] = ()
     valuation: str = ""
-    policies: tuple[str, ...] = shipped_policies()
+    policies: tuple[str, ...] = field(default_factory=shipped_policies)  # conf/policy/, read when made
     evaluator: str = "multiprocessing"  # or "sequential"
     notes: dict = field(default_factory=dict)
 

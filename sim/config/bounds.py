@@ -321,7 +321,7 @@ def _plan(cls: type) -> tuple[tuple[str, object, bool, bool], ...]:
     """(field, its bound, declared a list, declared a dict) for each field of a schema class, worked out once."""
     out = []
     for f in fields(cls):
-        bound = _on_field(cls, f.name) or bound_of(cls.__name__, f.name)  # declared on the field or in the table
+        bound = field_bound(cls, f.name) or bound_of(cls.__name__, f.name)  # declared on the field or in the table
         if bound is None and cls.__name__ == "RunConfig":
             bound = bound_of("ModelParams", f.name)
         declared = str(f.type)
@@ -329,7 +329,7 @@ def _plan(cls: type) -> tuple[tuple[str, object, bool, bool], ...]:
     return tuple(out)
 
 
-def _on_field(cls: type, name: str):
+def field_bound(cls: type, name: str):
     """The bound declared on field `name` of `cls` or, where a subclass redeclares it (a new default), of a base."""
     for base in cls.__mro__:
         f = getattr(base, "__dataclass_fields__", {}).get(name)

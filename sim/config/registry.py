@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import fields
 
-from sim.config.bounds import BOUNDS, Range
+from sim.config.bounds import BOUNDS, Range, field_bound
 from sim.config.declare import Param, Prior
 from sim.levers import SETTINGS
 
@@ -209,7 +209,7 @@ def bound(path: str) -> Range:
     """The validation table's range of the field a path names (sim/config/bounds.py)."""
     head, *middle, name = path.split(".")
     if head == "lever":  # lever.<kind>.<field>: declared on the field of the kind's settings
-        return {f.name: f for f in fields(SETTINGS[middle[0]])}[name].metadata["bound"]
+        return field_bound(SETTINGS[middle[0]], name)
     return BOUNDS[_CLASS_OF[head]][name]
 
 
